@@ -1,0 +1,45 @@
+"""Roles a membership can carry and what each may do.
+
+Capabilities are checked here; *which records* a capability reaches is decided by the scoped querysets
+(`core.scoping`). Both live in one place so that views, API, exports and forms agree.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", _("Organisation administrator")
+    OPERATOR = "operator", _("Operator")
+    TRAINER = "trainer", _("Trainer")
+    MEDIATOR = "mediator", _("Cultural mediator")
+    EDITOR = "editor", _("Directory editor")
+    VIEWER = "viewer", _("Viewer (read only)")
+    REGIONAL_COORDINATOR = "regional_coordinator", _("Regional coordinator")
+    MONITORING_OFFICER = "monitoring_officer", _("Monitoring officer")
+
+
+REGIONAL_ROLES = frozenset({Role.REGIONAL_COORDINATOR, Role.MONITORING_OFFICER})
+# Roles that see every organisation's records (each read of personal data is logged).
+ALL_RECORDS_ROLES = frozenset({Role.REGIONAL_COORDINATOR})
+
+_CASEWORK = {Role.ORG_ADMIN, Role.OPERATOR}
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "participant.view": frozenset(_CASEWORK | {Role.VIEWER, Role.REGIONAL_COORDINATOR}),
+    "participant.change": frozenset(_CASEWORK),
+    "participant.import": frozenset(_CASEWORK),
+    "consent.change": frozenset(_CASEWORK),
+    "organisation.view": frozenset(Role.values),
+    "organisation.change": frozenset({Role.ORG_ADMIN, Role.REGIONAL_COORDINATOR}),
+    "organisation.create": frozenset({Role.REGIONAL_COORDINATOR}),
+    "organisation.import": frozenset({Role.REGIONAL_COORDINATOR}),
+    "staff.view": frozenset({Role.ORG_ADMIN, Role.REGIONAL_COORDINATOR}),
+    "staff.change": frozenset({Role.ORG_ADMIN, Role.REGIONAL_COORDINATOR}),
+    "district.change": frozenset({Role.REGIONAL_COORDINATOR}),
+    "audit.view": frozenset({Role.REGIONAL_COORDINATOR}),
+}
+
+
+def role_can(role: str | None, permission: str) -> bool:
+    return role is not None and role in PERMISSIONS[permission]
