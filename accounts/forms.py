@@ -35,7 +35,9 @@ class StaffMemberForm(forms.Form):
         if acting_membership.role in ALL_RECORDS_ROLES:
             self.fields["organisation"].queryset = Organisation.objects.active().order_by("name")
         else:
-            self.fields["organisation"].queryset = Organisation.objects.filter(pk=acting_membership.organisation_id)
+            self.fields["organisation"].queryset = Organisation.objects.filter(
+                pk=acting_membership.organisation_id
+            )
             self.fields["organisation"].initial = acting_membership.organisation_id
         self.fields["role"].choices = assignable_roles(acting_membership)
 
@@ -46,12 +48,22 @@ class StaffMemberForm(forms.Form):
         data = super().clean()
         existing = User.objects.filter(email__iexact=data.get("email", "")).first()
         self.existing_user = existing
-        if existing and data.get("organisation") and data.get("role"):
-            if Membership.objects.filter(user=existing, organisation=data["organisation"], role=data["role"]).exists():
-                raise forms.ValidationError(_("This person already has this role in this organisation."))
+        if (
+            existing
+            and data.get("organisation")
+            and data.get("role")
+            and Membership.objects.filter(
+                user=existing, organisation=data["organisation"], role=data["role"]
+            ).exists()
+        ):
+            raise forms.ValidationError(_("This person already has this role in this organisation."))
         password = data.get("password")
         if password and not existing:
-            candidate = User(email=data.get("email", ""), first_name=data.get("first_name", ""), last_name=data.get("last_name", ""))
+            candidate = User(
+                email=data.get("email", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+            )
             try:
                 validate_password(password, candidate)
             except forms.ValidationError as error:
@@ -76,7 +88,9 @@ class PreferencesForm(forms.ModelForm):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100, help_text=_("What will use it, e.g. 'monthly export script'."))
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("What will use it, e.g. 'monthly export script'.")
+    )
     expires_in_days = forms.TypedChoiceField(
         label=_("Valid for"),
         coerce=int,

@@ -81,7 +81,9 @@ class MembershipQuerySet(ScopedQuerySet):
 class Membership(models.Model):
     """A user's role within one organisation (user × organisation × role)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
     organisation = models.ForeignKey(
         "network.Organisation",
         on_delete=models.CASCADE,

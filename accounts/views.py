@@ -19,9 +19,10 @@ from core.scoping import CHANGE, VIEW, get_for_user, require_permission
 @require_POST
 def switch_membership(request):
     membership_id = request.POST.get("membership", "")
-    if not membership_id.isdigit() or actions.switch_membership(
-        acting_user=request.user, membership_id=int(membership_id)
-    ) is None:
+    if (
+        not membership_id.isdigit()
+        or actions.switch_membership(acting_user=request.user, membership_id=int(membership_id)) is None
+    ):
         messages.error(request, _("You cannot act for that organisation."))
     target = request.POST.get("next", "")
     # After a switch the previous page may be out of scope: go home unless it is a list.
@@ -96,7 +97,10 @@ def staff_create(request):
     form = StaffMemberForm(request.POST or None, acting_membership=request.membership)
     if request.method == "POST" and form.is_valid():
         actions.add_staff_member(
-            acting_user=request.user, data=form.cleaned_data, existing_user=form.existing_user, request=request
+            acting_user=request.user,
+            data=form.cleaned_data,
+            existing_user=form.existing_user,
+            request=request,
         )
         messages.success(request, _("Staff member added."))
         return redirect("accounts:staff_list")
@@ -116,7 +120,9 @@ def staff_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def membership_edit(request, pk):
-    membership = get_for_user(Membership.objects.select_related("user", "organisation"), request.user, CHANGE, pk=pk)
+    membership = get_for_user(
+        Membership.objects.select_related("user", "organisation"), request.user, CHANGE, pk=pk
+    )
     form = MembershipForm(request.POST or None, instance=membership, acting_membership=request.membership)
     if request.method == "POST" and form.is_valid():
         if membership.pk == request.membership.pk and not form.cleaned_data["is_active"]:
@@ -135,7 +141,8 @@ def membership_edit(request, pk):
         "generic_form.html",
         {
             "form": form,
-            "title": _("%(user)s at %(organisation)s") % {"user": membership.user, "organisation": membership.organisation},
+            "title": _("%(user)s at %(organisation)s")
+            % {"user": membership.user, "organisation": membership.organisation},
             "breadcrumbs": [(_("Staff"), reverse("accounts:staff_list"))],
             "back_url": reverse("accounts:staff_list"),
         },

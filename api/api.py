@@ -58,12 +58,16 @@ def not_found(request, exc):
 
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
-    return api.create_response(request, {"detail": "You do not have permission to perform this action."}, status=403)
+    return api.create_response(
+        request, {"detail": "You do not have permission to perform this action."}, status=403
+    )
 
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
-    return api.create_response(request, {"detail": exc.message_dict if hasattr(exc, "error_dict") else exc.messages}, status=422)
+    return api.create_response(
+        request, {"detail": exc.message_dict if hasattr(exc, "error_dict") else exc.messages}, status=422
+    )
 
 
 @api.exception_handler(AuthenticationError)

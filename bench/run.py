@@ -21,7 +21,7 @@ SIZE = os.environ.get("BENCH_SIZE", "campania")
 
 def manage(*args: str, env: dict) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
     return time.perf_counter() - started
 
 
@@ -54,7 +54,11 @@ def main() -> None:
     env = {**os.environ, "SQLITE_NAME": str(DB), "DATABASE_URL": ""}
     env.pop("DATABASE_URL")
     results: dict = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
         "dataset": SIZE,
         "steps": {},
     }

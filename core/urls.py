@@ -11,5 +11,9 @@ urlpatterns = [
     path("area-riservata/audit/accessi/", views.access_log, name="access_log"),
     path("area-riservata/importazioni/", import_views.import_index, name="import_index"),
     path("area-riservata/importazioni/<slug:kind>/", import_views.import_upload, name="import_upload"),
-    path("area-riservata/importazioni/<slug:kind>/modello.xlsx", import_views.import_template, name="import_template"),
+    path(
+        "area-riservata/importazioni/<slug:kind>/modello.xlsx",
+        import_views.import_template,
+        name="import_template",
+    ),
 ]

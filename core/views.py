@@ -30,9 +30,7 @@ def home(request):
         context.update(
             {
                 "participant_count": participants.active().count(),
-                "new_this_month": participants.filter(
-                    created_at__date__gte=today.replace(day=1)
-                ).count(),
+                "new_this_month": participants.filter(created_at__date__gte=today.replace(day=1)).count(),
                 "permits_expiring": participants.active()
                 .filter(permit_expiry__gte=today, permit_expiry__lte=today + timezone.timedelta(days=60))
                 .order_by("permit_expiry")
@@ -69,9 +67,7 @@ def audit_log(request):
     if object_id.isdigit():
         entries = entries.filter(object_pk=object_id)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    models = (
-        LogEntry.objects.order_by().values_list("content_type__model", flat=True).distinct()
-    )
+    models = LogEntry.objects.order_by().values_list("content_type__model", flat=True).distinct()
     return render(
         request,
         "core/audit_log.html",

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,7 +39,9 @@ TESTING = env_bool("INTERAZIONI_TESTING")
 if PRODUCTION:
     SECRET_KEY = env_str("SECRET_KEY")
     if len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("SECRET_KEY must be set (50+ random characters) when DJANGO_ENV=production.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set (50+ random characters) when DJANGO_ENV=production."
+        )
     FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
     if not FIELD_ENCRYPTION_KEYS:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DJANGO_ENV=production.")
@@ -227,8 +228,12 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
 EMAIL_BACKEND = "core.mail.TaskEmailBackend"
 EMAIL_DELIVERY_BACKEND = env_str(
     "EMAIL_DELIVERY_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
+if TESTING:
+    EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -242,7 +247,9 @@ TASKS = {
     "default": {
         "BACKEND": env_str(
             "TASKS_BACKEND",
-            "django_tasks.backends.immediate.ImmediateBackend" if TESTING else "django_tasks_db.DatabaseBackend",
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if TESTING
+            else "django_tasks_db.DatabaseBackend",
         )
     }
 }

@@ -47,5 +47,7 @@ class OrganisationForm(forms.ModelForm):
 
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(required=False, label=_("Name"))
-    kind = forms.ChoiceField(required=False, label=_("Kind"), choices=[("", _("Any kind"))] + list(OrganisationKind.choices))
+    kind = forms.ChoiceField(
+        required=False, label=_("Kind"), choices=[("", _("Any kind")), *list(OrganisationKind.choices)]
+    )
     migrant_led = forms.BooleanField(required=False, label=_("Migrant-led only"))

@@ -58,7 +58,10 @@ class Organisation(models.Model):
         verbose_name=_("municipalities served"),
     )
     districts_served = models.ManyToManyField(
-        "territory.SocialDistrict", blank=True, related_name="served_by", verbose_name=_("social districts served")
+        "territory.SocialDistrict",
+        blank=True,
+        related_name="served_by",
+        verbose_name=_("social districts served"),
     )
     migrant_led = models.BooleanField(
         _("migrant-led"), default=False, help_text=_("Led mainly by people with a migrant background.")
@@ -83,7 +86,9 @@ class Organisation(models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        constraints = [models.UniqueConstraint(fields=["name", "municipality"], name="organisation_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "municipality"], name="organisation_unique_name")
+        ]
 
     def __str__(self):
         return self.name
@@ -94,4 +99,3 @@ class Organisation(models.Model):
     @property
     def is_region(self) -> bool:
         return self.kind == OrganisationKind.REGION
-

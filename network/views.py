@@ -33,7 +33,12 @@ def organisation_list(request):
     return render(
         request,
         "network/organisation_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_create": user_can(request.user, "organisation.create")},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": user_can(request.user, "organisation.create"),
+        },
     )
 
 

@@ -44,7 +44,9 @@ def update_participant(participant: Participant, *, acting_user, data: dict) -> 
 
 
 @transaction.atomic
-def record_consent(participant: Participant, *, acting_user, data: dict, supersedes: Consent | None = None) -> Consent:
+def record_consent(
+    participant: Participant, *, acting_user, data: dict, supersedes: Consent | None = None
+) -> Consent:
     organisations = data.pop("organisations", [])
     if supersedes is not None and supersedes.in_force:
         withdraw_consent(supersedes, acting_user=acting_user, reason="superseded")
@@ -66,8 +68,12 @@ def withdraw_consent(consent: Consent, *, acting_user, reason: str = "") -> Cons
 
 
 @transaction.atomic
-def add_vulnerability(participant: Participant, *, acting_user, kind: str, note: str = "") -> VulnerabilityFlag:
-    return VulnerabilityFlag.objects.create(participant=participant, kind=kind, note=note, recorded_by=acting_user)
+def add_vulnerability(
+    participant: Participant, *, acting_user, kind: str, note: str = ""
+) -> VulnerabilityFlag:
+    return VulnerabilityFlag.objects.create(
+        participant=participant, kind=kind, note=note, recorded_by=acting_user
+    )
 
 
 @transaction.atomic
@@ -77,7 +83,9 @@ def close_vulnerability(flag: VulnerabilityFlag, *, acting_user) -> Vulnerabilit
     return flag
 
 
-def log_participant_access(participant: Participant, *, acting_user, request=None, channel: str = "web") -> None:
+def log_participant_access(
+    participant: Participant, *, acting_user, request=None, channel: str = "web"
+) -> None:
     """Record a read of a participant's record (the access log regional coordinators browse)."""
     membership = active_membership(acting_user)
     ParticipantAccessLog.objects.create(

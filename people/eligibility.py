@@ -36,9 +36,13 @@ def check_codice_fiscale(
     if not code:
         return CodiceFiscaleCheck(errors=[])
     if len(code) == 11 and code.isdigit():
-        return CodiceFiscaleCheck(errors=[] if _luhn_like_ok(code) else [_("The temporary tax code is not valid.")])
+        return CodiceFiscaleCheck(
+            errors=[] if _luhn_like_ok(code) else [_("The temporary tax code is not valid.")]
+        )
     if len(code) != 16 or not codicefiscale.is_valid(code):
-        return CodiceFiscaleCheck(errors=[_("The codice fiscale is not valid (check letters, digits and control character).")])
+        return CodiceFiscaleCheck(
+            errors=[_("The codice fiscale is not valid (check letters, digits and control character).")]
+        )
     decoded = codicefiscale.decode(code)
     errors = []
     encoded_date = decoded["birthdate"].date()

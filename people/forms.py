@@ -106,7 +106,9 @@ class ParticipantForm(forms.ModelForm):
         self.fields["citizenships"].queryset = Country.objects.order_by("name_it")
         self.fields["citizenships"].help_text = _("Hold Ctrl (Cmd on Mac) to choose more than one.")
         self.fields["languages"].queryset = Language.objects.filter(is_common=True).order_by("name_it") | (
-            Language.objects.filter(pk__in=self.instance.languages.values("pk")) if self.instance.pk else Language.objects.none()
+            Language.objects.filter(pk__in=self.instance.languages.values("pk"))
+            if self.instance.pk
+            else Language.objects.none()
         )
         selected = self["municipality"].value()
         self.fields["municipality"].widget.choices = municipality_choices(
@@ -177,10 +179,12 @@ class ParticipantFilterForm(forms.Form):
         required=False, label=_("Age"), choices=[("", _("Any age"))] + [(b[0], b[0]) for b in AGE_BANDS]
     )
     citizenship = forms.ModelChoiceField(
-        required=False, label=_("Citizenship"), queryset=Country.objects.filter(is_eu=False).order_by("name_it")
+        required=False,
+        label=_("Citizenship"),
+        queryset=Country.objects.filter(is_eu=False).order_by("name_it"),
     )
     target_group = forms.ChoiceField(
-        required=False, label=_("Target group"), choices=[("", _("Any"))] + list(TargetGroup.choices)
+        required=False, label=_("Target group"), choices=[("", _("Any")), *list(TargetGroup.choices)]
     )
     municipality = MunicipalityChoiceField(
         required=False,
@@ -190,7 +194,7 @@ class ParticipantFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
         label=_("Status"),
-        choices=[("", _("Any status"))] + list(ParticipantStatus.choices),
+        choices=[("", _("Any status")), *list(ParticipantStatus.choices)],
         initial=ParticipantStatus.ACTIVE,
     )
 
@@ -198,7 +202,15 @@ class ParticipantFilterForm(forms.Form):
 class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
-        fields = ["purpose", "granted", "scope", "organisations", "given_on", "evidence", "evidence_reference"]
+        fields = [
+            "purpose",
+            "granted",
+            "scope",
+            "organisations",
+            "given_on",
+            "evidence",
+            "evidence_reference",
+        ]
         widgets = {"given_on": DateInput(), "organisations": forms.SelectMultiple(attrs={"size": 6})}
 
     def __init__(self, *args, user, **kwargs):

@@ -215,7 +215,10 @@ class Participant(models.Model):
         _("education level"), max_length=10, choices=EducationLevel.choices, default=EducationLevel.UNKNOWN
     )
     employment_status = models.CharField(
-        _("employment status"), max_length=20, choices=EmploymentStatus.choices, default=EmploymentStatus.UNKNOWN
+        _("employment status"),
+        max_length=20,
+        choices=EmploymentStatus.choices,
+        default=EmploymentStatus.UNKNOWN,
     )
     unaccompanied_minor = models.BooleanField(_("unaccompanied minor (MSNA)"), default=False)
     status = models.CharField(
@@ -328,14 +331,19 @@ class Consent(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
     granted = models.BooleanField(_("consent given"), default=True)
-    scope = models.CharField(_("recipients"), max_length=10, choices=ConsentScope.choices, default=ConsentScope.OWN)
+    scope = models.CharField(
+        _("recipients"), max_length=10, choices=ConsentScope.choices, default=ConsentScope.OWN
+    )
     organisations = models.ManyToManyField(
         "network.Organisation", blank=True, related_name="+", verbose_name=_("organisations covered")
     )
     given_on = models.DateField(_("date"))
     evidence = models.CharField(_("evidence"), max_length=20, choices=ConsentEvidence.choices)
     evidence_reference = models.CharField(
-        _("evidence reference"), max_length=200, blank=True, help_text=_("Protocol number, file name, witness…")
+        _("evidence reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("Protocol number, file name, witness…"),
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -350,7 +358,15 @@ class Consent(models.Model):
 
     objects = ConsentQuerySet.as_manager()
 
-    IMMUTABLE_FIELDS = ("participant_id", "purpose", "granted", "scope", "given_on", "evidence", "recorded_by_id")
+    IMMUTABLE_FIELDS = (
+        "participant_id",
+        "purpose",
+        "granted",
+        "scope",
+        "given_on",
+        "evidence",
+        "recorded_by_id",
+    )
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]

@@ -13,5 +13,7 @@ urlpatterns = [
     path("<int:pk>/consensi/nuovo/", views.consent_create, name="consent_create"),
     path("<int:pk>/consensi/<int:consent_pk>/revoca/", views.consent_withdraw, name="consent_withdraw"),
     path("<int:pk>/vulnerabilita/nuova/", views.vulnerability_create, name="vulnerability_create"),
-    path("<int:pk>/vulnerabilita/<int:flag_pk>/chiudi/", views.vulnerability_close, name="vulnerability_close"),
+    path(
+        "<int:pk>/vulnerabilita/<int:flag_pk>/chiudi/", views.vulnerability_close, name="vulnerability_close"
+    ),
 ]

@@ -164,7 +164,9 @@ def consent_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request, pk, consent_pk):
     participant = actions.participant_for(request.user, pk, CHANGE)
-    consent = get_for_user(Consent.objects.all(), request.user, CHANGE, pk=consent_pk, participant=participant)
+    consent = get_for_user(
+        Consent.objects.all(), request.user, CHANGE, pk=consent_pk, participant=participant
+    )
     if not consent.in_force:
         messages.info(request, _("This consent is no longer in force."))
         return redirect(participant.get_absolute_url() + "#consents")
@@ -174,7 +176,9 @@ def consent_withdraw(request, pk, consent_pk):
         messages.success(request, _("Consent withdrawn."))
         return redirect(participant.get_absolute_url() + "#consents")
     return render(
-        request, "people/consent_withdraw.html", {"form": form, "participant": participant, "consent": consent}
+        request,
+        "people/consent_withdraw.html",
+        {"form": form, "participant": participant, "consent": consent},
     )
 
 
@@ -194,7 +198,9 @@ def vulnerability_create(request, pk):
 @require_POST
 def vulnerability_close(request, pk, flag_pk):
     participant = actions.participant_for(request.user, pk, CHANGE)
-    flag = get_object_or_404(VulnerabilityFlag.objects.visible_to(request.user, CHANGE), pk=flag_pk, participant=participant)
+    flag = get_object_or_404(
+        VulnerabilityFlag.objects.visible_to(request.user, CHANGE), pk=flag_pk, participant=participant
+    )
     actions.close_vulnerability(flag, acting_user=request.user)
     messages.success(request, _("Vulnerability marked as no longer current."))
     return redirect(participant.get_absolute_url() + "#vulnerabilities")

@@ -17,12 +17,73 @@ from django.db import transaction
 from territory.models import Country, Language, Municipality, Province
 
 EU_MEMBER_STATES = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+    ]
 )
 # Offered first in language pickers: the languages of Campania's main communities and the portal's.
 COMMON_LANGUAGES = frozenset(
-    "ita eng fra ara ukr rus zho cmn sin tam ben urd pan hin wol ful bam yor ibo hau pcm sqi kat spa por "
-    "tgl fas pus tir amh som ary arz".split()
+    [
+        "ita",
+        "eng",
+        "fra",
+        "ara",
+        "ukr",
+        "rus",
+        "zho",
+        "cmn",
+        "sin",
+        "tam",
+        "ben",
+        "urd",
+        "pan",
+        "hin",
+        "wol",
+        "ful",
+        "bam",
+        "yor",
+        "ibo",
+        "hau",
+        "pcm",
+        "sqi",
+        "kat",
+        "spa",
+        "por",
+        "tgl",
+        "fas",
+        "pus",
+        "tir",
+        "amh",
+        "som",
+        "ary",
+        "arz",
+    ]
 )
 # Countries missing from ISO 3166-1 as published by pycountry but used by Italian registries.
 EXTRA_COUNTRIES = [("XK", "XKX", "Kosovo", "Kosovo")]
@@ -133,7 +194,9 @@ def load_countries() -> int:
         for c in pycountry.countries
     ]
     objs += [
-        Country(iso_alpha2=a2, iso_alpha3=a3, name_it=it, name_en=en, cadastral_code=codes.get(en.lower(), ""))
+        Country(
+            iso_alpha2=a2, iso_alpha3=a3, name_it=it, name_en=en, cadastral_code=codes.get(en.lower(), "")
+        )
         for a2, a3, it, en in EXTRA_COUNTRIES
     ]
     Country.objects.bulk_create(

@@ -38,7 +38,9 @@ class SocialDistrictForm(forms.ModelForm):
         data = super().clean()
         lead, chosen = data.get("lead_municipality"), data.get("municipalities")
         if lead and chosen is not None and lead not in chosen:
-            self.add_error("lead_municipality", _("The lead municipality must be one of the district's municipalities."))
+            self.add_error(
+                "lead_municipality", _("The lead municipality must be one of the district's municipalities.")
+            )
         return data
 
 
@@ -58,7 +60,9 @@ def district_list(request):
 @login_required
 @require_GET
 def district_detail(request, pk):
-    district = get_object_or_404(SocialDistrict.objects.select_related("province", "lead_municipality"), pk=pk)
+    district = get_object_or_404(
+        SocialDistrict.objects.select_related("province", "lead_municipality"), pk=pk
+    )
     return render(
         request,
         "territory/district_detail.html",
@@ -80,7 +84,9 @@ def district_edit(request, pk=None):
         with transaction.atomic():
             district = form.save()
             chosen = form.cleaned_data["municipalities"]
-            Municipality.objects.filter(social_district=district).exclude(pk__in=chosen).update(social_district=None)
+            Municipality.objects.filter(social_district=district).exclude(pk__in=chosen).update(
+                social_district=None
+            )
             Municipality.objects.filter(pk__in=chosen).update(social_district=district)
         messages.success(request, _("Social district saved."))
         return redirect(district)
@@ -93,6 +99,8 @@ def district_edit(request, pk=None):
             "title": title,
             "breadcrumbs": [(_("Social districts"), reverse("territory:district_list"))],
             "back_url": district.get_absolute_url() if district else reverse("territory:district_list"),
-            "intro": _("A municipality belongs to one district: choosing it here moves it from its previous one."),
+            "intro": _(
+                "A municipality belongs to one district: choosing it here moves it from its previous one."
+            ),
         },
     )

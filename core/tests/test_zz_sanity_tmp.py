@@ -1,4 +1,5 @@
-from conftest import client_for, make_participant
+from conftest import client_for
+
 
 def test_sanity(operator_a, participant_a, participant_b):
     c = client_for(operator_a)
