@@ -115,12 +115,12 @@ def read_table(uploaded_file) -> Table:
         table = _read_xlsx(content)
     elif content.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise ImportFileError(
-            _("Old Excel files (.xls) cannot be read: save the file as an Excel workbook (.xlsx) and upload it again.")
+            _(
+                "Old Excel files (.xls) cannot be read: save the file as an Excel workbook (.xlsx) and upload it again."
+            )
         )
     elif name.endswith(".xlsx"):
-        raise ImportFileError(
-            _("The file is not a valid Excel workbook (.xlsx): it may be damaged. Save it again from your spreadsheet.")
-        )
+        raise ImportFileError(_damaged_xlsx())
     else:
         table = _read_csv(content, name)
     if not any(table.header):
@@ -128,6 +128,12 @@ def read_table(uploaded_file) -> Table:
             _("The first row of the file is empty: it must contain the column names of the template.")
         )
     return table
+
+
+def _damaged_xlsx() -> str:
+    return _(
+        "The file is not a valid Excel workbook (.xlsx): it may be damaged. Save it again from your spreadsheet."
+    )
 
 
 def _file_too_big(size: int, limit: int) -> str:
@@ -167,9 +173,7 @@ def _read_xlsx(content: bytes) -> Table:
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # a damaged zip, a zip that is not a workbook, a malformed sheet…
-        raise ImportFileError(
-            _("The file is not a valid Excel workbook (.xlsx): it may be damaged. Save it again from your spreadsheet.")
-        ) from None
+        raise ImportFileError(_damaged_xlsx()) from None
     try:
         if not workbook.worksheets:
             raise ImportFileError(_("The workbook has no sheet."))
@@ -177,9 +181,7 @@ def _read_xlsx(content: bytes) -> Table:
     except ImportFileError:
         raise
     except Exception:
-        raise ImportFileError(
-            _("The file is not a valid Excel workbook (.xlsx): it may be damaged. Save it again from your spreadsheet.")
-        ) from None
+        raise ImportFileError(_damaged_xlsx()) from None
     finally:
         workbook.close()
     return Table(header=header, rows=rows, format="xlsx")
@@ -245,6 +247,7 @@ def text(max_length: int | None = None, *, upper: bool = False) -> Callable:
     return parse
 
 
+EXCEL_SERIAL_MIN = 7306  # 1 January 1920
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 
 
@@ -253,8 +256,9 @@ def parse_date(value, ctx) -> datetime.date:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
-        # A date typed into a cell formatted as a number: Excel's serial day count.
+    if isinstance(value, int | float) and not isinstance(value, bool) and EXCEL_SERIAL_MIN <= value < 2958466:
+        # A date in a cell formatted as a number: Excel's serial day count. Smaller numbers (a year typed
+        # alone, 1990) are not taken for dates.
         from openpyxl.utils.datetime import from_excel
 
         return from_excel(value).date()
@@ -283,7 +287,10 @@ def parse_boolean(value, ctx) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise CellError(_("%(value)s is not a yes/no value: write sì or no (yes/no, 1/0 and x are accepted too).") % {"value": cell_text(value)})
+    raise CellError(
+        _("%(value)s is not a yes/no value: write sì or no (yes/no, 1/0 and x are accepted too).")
+        % {"value": cell_text(value)}
+    )
 
 
 def choice(choices) -> Callable:
@@ -337,7 +344,8 @@ def parse_country(value, ctx):
     country = _countries(ctx).get(code)
     if country is None:
         raise CellError(
-            _("Unknown country code %(code)s: use the ISO 3166 alpha-2 code (e.g. MA, NG, UA).") % {"code": code}
+            _("Unknown country code %(code)s: use the ISO 3166 alpha-2 code (e.g. MA, NG, UA).")
+            % {"code": code}
         )
     return country
 
@@ -366,7 +374,9 @@ def parse_languages(value, ctx) -> list:
             result.append(languages[code])
     if unknown:
         raise CellError(
-            _("Unknown language code %(codes)s: use ISO 639-3 codes (e.g. ara, eng, fra, wol) separated by ';'.")
+            _(
+                "Unknown language code %(codes)s: use ISO 639-3 codes (e.g. ara, eng, fra, wol) separated by ';'."
+            )
             % {"codes": ", ".join(unknown)}
         )
     return result
@@ -384,7 +394,9 @@ def parse_municipality(value, ctx):
     code = raw.zfill(6)
     municipalities = ctx.cached(
         "municipalities",
-        lambda: {m.istat_code: m for m in Municipality.objects.only("pk", "istat_code", "name", "cadastral_code")},
+        lambda: {
+            m.istat_code: m for m in Municipality.objects.only("pk", "istat_code", "name", "cadastral_code")
+        },
     )
     if code not in municipalities:
         raise CellError(_("Unknown ISTAT municipality code %(code)s.") % {"code": code})
@@ -604,20 +616,26 @@ def _check_header(kind: ImportKind, table: Table) -> tuple[dict[str, int], list[
                     1,
                     raw,
                     letter,
-                    _("Unknown column %(name)s: the allowed column names are in the template's instructions sheet.")
+                    _(
+                        "Unknown column %(name)s: the allowed column names are in the template's instructions sheet."
+                    )
                     % {"name": raw},
                 )
             )
         elif column.name in positions:
             errors.append(
-                RowError(1, raw, letter, _("The column %(name)s appears more than once.") % {"name": column.name})
+                RowError(
+                    1, raw, letter, _("The column %(name)s appears more than once.") % {"name": column.name}
+                )
             )
         else:
             positions[column.name] = index
     for column in kind.columns:
         if column.required and column.name not in positions:
             errors.append(
-                RowError(1, column.name, "", _("The required column %(name)s is missing.") % {"name": column.name})
+                RowError(
+                    1, column.name, "", _("The required column %(name)s is missing.") % {"name": column.name}
+                )
             )
     # Values under a column without a name would be silently lost.
     width = len(table.header)
@@ -700,16 +718,17 @@ def commit(kind: ImportKind, report: ImportReport, user) -> ImportReport:
         logger.exception("Import of %s failed at commit time", kind.slug)
         report.imported = 0
         row = getattr(error, "import_row", None)
-        message = _("Saving failed, so nothing was imported: %(error)s") % {"error": _error_text(error)}
+        if isinstance(error, ValidationError):
+            message = _("Saving failed, so nothing was imported: %(error)s") % {
+                "error": "; ".join(error.messages)
+            }
+        else:  # database or programming errors: the details are in the log, not for the page
+            message = _(
+                "Saving failed because of an unexpected error, so nothing was imported. It has been logged."
+            )
         report.errors = [RowError(row, "", "", message)]
     report.dry_run = False
     return report
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return "; ".join(error.messages)
-    return str(error) or error.__class__.__name__
 
 
 def run_import(kind: ImportKind, uploaded_file, user, *, dry_run: bool = True) -> ImportReport:
@@ -796,7 +815,9 @@ def build_template(kind: ImportKind, user=None) -> bytes:
             "Every row is checked before anything is saved: if any row has an error, nothing is imported. "
             "Try a dry run first: it reports the errors and saves nothing."
         ),
-        _("At most %(rows)s rows and %(size)s per file. A CSV file (UTF-8) with the same header is accepted too.")
+        _(
+            "At most %(rows)s rows and %(size)s per file. A CSV file (UTF-8) with the same header is accepted too."
+        )
         % {"rows": settings.IMPORT_MAX_ROWS, "size": filesizeformat(settings.IMPORT_MAX_FILE_SIZE)},
         *[str(note) for note in kind.notes],
     ]
