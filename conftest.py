@@ -21,22 +21,33 @@ from core.roles import Role
 from network.models import Organisation, OrganisationKind
 from people.models import Consent, ConsentEvidence, ConsentPurpose, ConsentScope, Participant, Sex
 from territory.models import Country, Municipality
+from territory.reference import load_all
 
-PASSWORD = "Correct-Horse-Battery-42"
+PASSWORD = "Correct-Horse-Battery-42"  # noqa: S105 (test accounts only)
 
 _sequence = itertools.count(1)
+# Reference rows never change during a session, so each is fetched once per process.
+_reference_cache: dict[tuple[str, str], object] = {}
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load municipalities, countries and languages once per session into the test database.
 
-    Tests run inside transactions that roll back, so this data stays for the whole session."""
-    from territory.models import Municipality as _Municipality
-    from territory.reference import load_all
-
+    Tests run inside transactions that roll back, so this data stays for the whole session. Transactional
+    tests (live_server, transaction=True) empty every table when they end; pytest-django runs them after
+    all the others, and the ones that need this data ask for the `reference_data` fixture."""
     with django_db_blocker.unblock():
-        if not _Municipality.objects.exists():
+        if not Municipality.objects.exists():
+            load_all()
+
+
+@pytest.fixture
+def reference_data(django_db_blocker):
+    """For transactional tests: load the reference data again if an earlier one flushed it."""
+    with django_db_blocker.unblock():
+        if not Municipality.objects.exists():
+            _reference_cache.clear()
             load_all()
 
 
@@ -44,17 +55,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def country(code: str) -> Country:
-    return Country.objects.get(iso_alpha2=code)
+    key = ("country", code)
+    if key not in _reference_cache:
+        _reference_cache[key] = Country.objects.get(iso_alpha2=code)
+    return _reference_cache[key]
 
 
 def municipality(name: str) -> Municipality:
-    return Municipality.objects.select_related("province").get(name=name)
+    """A municipality by its unique name, e.g. "Napoli", "Caserta", "Salerno"."""
+    key = ("municipality", name)
+    if key not in _reference_cache:
+        _reference_cache[key] = Municipality.objects.select_related("province").get(name=name)
+    return _reference_cache[key]
 
 
 # --- Factories ------------------------------------------------------------------------------------
 
 
-def make_organisation(name: str | None = None, *, kind=OrganisationKind.THIRD_SECTOR, town="Napoli", **overrides):
+def make_organisation(
+    name: str | None = None, *, kind=OrganisationKind.THIRD_SECTOR, town="Napoli", **overrides
+):
     name = name or f"Ente di prova {next(_sequence)}"
     return Organisation.objects.create(name=name, kind=kind, municipality=municipality(town), **overrides)
 

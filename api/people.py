@@ -7,10 +7,11 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
 
 from core.scoping import CHANGE, VIEW, get_for_user, require_permission
 from people import actions
-from people.eligibility import check_codice_fiscale, eligibility_errors
+from people.eligibility import check_codice_fiscale, date_errors, eligibility_errors
 from people.models import (
     EducationLevel,
     EmploymentStatus,
@@ -167,6 +168,7 @@ def _resolve_in(payload: ParticipantIn) -> tuple[dict, dict]:
         )
         if check.errors:
             errors["codice_fiscale"] = check.errors
+        errors.update(date_errors(data["birth_date"], data["arrival_date"]))
     return data, errors
 
 
@@ -175,9 +177,9 @@ def create_participant(request, payload: ParticipantIn):
     require_permission(request.user, "participant.change")
     data, errors = _resolve_in(payload)
     if errors:
-        return 422, {"detail": errors}
+        return Status(422, {"detail": errors})
     participant = actions.register_participant(acting_user=request.user, data=data)
-    return 201, get_object_or_404(_scoped_list(request.user), pk=participant.pk)
+    return Status(201, get_object_or_404(_scoped_list(request.user), pk=participant.pk))
 
 
 @router.put("/{int:participant_id}", response={200: ParticipantOut, 403: Error, 404: Error, 422: Error})
@@ -185,6 +187,6 @@ def update_participant(request, participant_id: int, payload: ParticipantIn):
     participant = get_for_user(Participant.objects.all(), request.user, CHANGE, pk=participant_id)
     data, errors = _resolve_in(payload)
     if errors:
-        return 422, {"detail": errors}
+        return Status(422, {"detail": errors})
     actions.update_participant(participant, acting_user=request.user, data=data)
-    return 200, get_object_or_404(_scoped_list(request.user), pk=participant.pk)
+    return Status(200, get_object_or_404(_scoped_list(request.user), pk=participant.pk))

@@ -27,12 +27,13 @@ def register_participant(*, acting_user, data: dict) -> Participant:
 @transaction.atomic
 def update_participant(participant: Participant, *, acting_user, data: dict) -> Participant:
     # Re-check inside the transaction: the caller's object may come from a form, not from the scope.
-    get_for_user(Participant.objects.all(), acting_user, CHANGE, pk=participant.pk)
+    # Compare with the stored row: a ModelForm has already copied the new values onto `participant`.
+    stored = get_for_user(Participant.objects.all(), acting_user, CHANGE, pk=participant.pk)
     changed = []
     for name, value in data.items():
         if name in PARTICIPANT_M2M:
             continue
-        if getattr(participant, name) != value:
+        if getattr(stored, name) != value:
             setattr(participant, name, value)
             changed.append(name)
     if changed:

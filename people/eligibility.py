@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from codicefiscale import codicefiscale
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from territory.models import Country
@@ -94,6 +95,21 @@ def eligibility_errors(citizenships: list[Country], *, is_stateless: bool = Fals
             % {"countries": names}
         ]
     return []
+
+
+def date_errors(birth_date: datetime.date | None, arrival_date: datetime.date | None) -> dict[str, list[str]]:
+    """Dates that cannot be right, by field: in the future, over 110 years ago, arrival before birth."""
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if birth_date and birth_date > today:
+        errors.setdefault("birth_date", []).append(_("The birth date cannot be in the future."))
+    if birth_date and birth_date.year < today.year - 110:
+        errors.setdefault("birth_date", []).append(_("Check the birth date: the person would be over 110."))
+    if birth_date and arrival_date and arrival_date < birth_date:
+        errors.setdefault("arrival_date", []).append(_("The arrival date is before the birth date."))
+    if arrival_date and arrival_date > today:
+        errors.setdefault("arrival_date", []).append(_("The arrival date cannot be in the future."))
+    return errors
 
 
 def likely_duplicates(

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scoping import restrict_form_fields
 from network.models import Organisation
-from people.eligibility import check_codice_fiscale, eligibility_errors, likely_duplicates
+from people.eligibility import check_codice_fiscale, date_errors, eligibility_errors, likely_duplicates
 from people.models import (
     AGE_BANDS,
     Consent,
@@ -120,15 +120,6 @@ class ParticipantForm(forms.ModelForm):
     def clean_codice_fiscale(self):
         return (self.cleaned_data.get("codice_fiscale") or "").strip().upper()
 
-    def clean_birth_date(self):
-        value = self.cleaned_data.get("birth_date")
-        today = timezone.localdate()
-        if value and value > today:
-            raise forms.ValidationError(_("The birth date cannot be in the future."))
-        if value and value.year < today.year - 110:
-            raise forms.ValidationError(_("Check the birth date: the person would be over 110."))
-        return value
-
     def clean(self):
         data = super().clean()
         citizenships = list(data.get("citizenships") or [])
@@ -145,10 +136,9 @@ class ParticipantForm(forms.ModelForm):
             for message in check.errors:
                 self.add_error("codice_fiscale", message)
         birth, arrival = data.get("birth_date"), data.get("arrival_date")
-        if birth and arrival and arrival < birth:
-            self.add_error("arrival_date", _("The arrival date is before the birth date."))
-        if arrival and arrival > timezone.localdate():
-            self.add_error("arrival_date", _("The arrival date cannot be in the future."))
+        for field, messages in date_errors(birth, arrival).items():
+            for message in messages:
+                self.add_error(field, message)
         if not self.errors:
             self.duplicates = list(
                 likely_duplicates(
@@ -182,6 +172,7 @@ class ParticipantFilterForm(forms.Form):
         required=False,
         label=_("Citizenship"),
         queryset=Country.objects.filter(is_eu=False).order_by("name_it"),
+        empty_label=_("Any citizenship"),
     )
     target_group = forms.ChoiceField(
         required=False, label=_("Target group"), choices=[("", _("Any")), *list(TargetGroup.choices)]
@@ -190,6 +181,7 @@ class ParticipantFilterForm(forms.Form):
         required=False,
         label=_("Municipality"),
         queryset=Municipality.objects.campania().select_related("province").order_by("name"),
+        empty_label=_("Any municipality"),
     )
     status = forms.ChoiceField(
         required=False,

@@ -305,6 +305,9 @@ class ConsentEvidence(models.TextChoices):
 
 
 class ConsentQuerySet(ScopedQuerySet):
+    def delete(self):
+        raise ValidationError(_("Consents are never deleted: withdraw them instead."))
+
     def scope(self, membership, action):
         return self.filter(participant__in=Participant.objects.scope(membership, action))
 
