@@ -356,7 +356,7 @@ class Consent(models.Model):
     )
     withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
     supersedes = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="superseded_by"
     )
 
     objects = ConsentQuerySet.as_manager()

@@ -224,3 +224,34 @@ def test_covering_lists_a_consent_once_even_with_many_organisations(partners, op
         organisations=[partners["b"], partners["c"]],
     )
     assert list(Consent.objects.covering(partners["b"])) == [consent]
+
+
+@pytest.mark.django_db
+def test_a_participant_with_a_replaced_consent_can_still_be_deleted(operator_a, participant_a):
+    # Given a consent replaced by a newer one (the chain that PROTECT used to block)
+    from people import actions
+
+    first = actions.record_consent(
+        participant_a,
+        acting_user=operator_a,
+        data={
+            "purpose": "sharing",
+            "scope": "network",
+            "given_on": participant_a.created_at.date(),
+            "evidence": "signed_form",
+        },
+    )
+    actions.record_consent(
+        participant_a,
+        acting_user=operator_a,
+        data={
+            "purpose": "sharing",
+            "scope": "own",
+            "given_on": participant_a.created_at.date(),
+            "evidence": "signed_form",
+        },
+        supersedes=first,
+    )
+    # When the participant is deleted (erasure), then the consents go with them
+    participant_a.delete()
+    assert not Consent.objects.filter(participant_id=participant_a.pk).exists()
