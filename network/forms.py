@@ -10,6 +10,7 @@ class OrganisationForm(forms.ModelForm):
     municipality = MunicipalityChoiceField(
         queryset=Municipality.objects.select_related("province"), label=_("Municipality (seat)")
     )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https", max_length=200)
 
     class Meta:
         model = Organisation

@@ -1,30 +1,49 @@
 from django.core.management.base import BaseCommand
+from django.db.models import Count
 
-from accounts.models import Membership
+from accounts.models import Membership, User
+from core.roles import Role
 from people.demo import DEMO_PASSWORD
+
+DEMO_DOMAIN = "@demo.interazioni.example.org"
 
 
 class Command(BaseCommand):
-    help = "Print one demo login per role."
+    help = "Print one demo login per role, and one that acts for two organisations."
 
     def handle(self, *args, **options):
-        seen = set()
-        rows = []
+        order = {role: index for index, role in enumerate(Role.values)}
+        first_by_role = {}
         for m in (
-            Membership.objects.filter(user__email__endswith="@demo.interazioni.example.org", is_active=True)
+            Membership.objects.filter(user__email__endswith=DEMO_DOMAIN, is_active=True)
             .select_related("user", "organisation")
-            .order_by("role", "user__email")
+            .order_by("user__email")
         ):
-            if m.role in seen:
-                continue
-            seen.add(m.role)
-            rows.append((m.get_role_display(), m.user.email, m.organisation.name))
-        if not rows:
+            first_by_role.setdefault(m.role, m)
+        if not first_by_role:
             self.stdout.write("No demo accounts: run `python manage.py seed_demo`.")
             return
+        rows = [
+            (m.user.email, f"{m.get_role_display()} — {m.organisation.name}")
+            for role, m in sorted(first_by_role.items(), key=lambda item: order[item[0]])
+        ]
+        multi = (
+            User.objects.filter(email__endswith=DEMO_DOMAIN)
+            .annotate(n=Count("memberships"))
+            .filter(n__gt=1)
+            .order_by("email")
+            .first()
+        )
+        if multi is not None:
+            organisations = ", ".join(
+                m.organisation.name for m in multi.memberships.select_related("organisation")
+            )
+            rows.append((multi.email, f"two memberships, switch in the header: {organisations}"))
+        width = max(len(email) for email, _ in rows)
         self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
-        width = max(len(r[1]) for r in rows)
-        for role, email, org in rows:
-            self.stdout.write(f"  {email.ljust(width)}  {role} — {org}")
+        self.stdout.write(
+            f"Demo logins at http://127.0.0.1:8000/accounts/login/ (password for all: {DEMO_PASSWORD})"
+        )
+        for email, what in rows:
+            self.stdout.write(f"  {email.ljust(width)}  {what}")
         self.stdout.write("")
