@@ -17,6 +17,7 @@ The flow is always the same, for the web pages and for `manage.py import_data`:
 
 from __future__ import annotations
 
+import abc
 import csv
 import datetime
 import importlib
@@ -437,7 +438,7 @@ class Column:
         return None
 
 
-class ImportKind:
+class ImportKind(abc.ABC):
     """Base class of a kind of import. Subclasses set the attributes and implement `commit_rows`."""
 
     slug: str = ""
@@ -456,13 +457,15 @@ class ImportKind:
 
     def clean_row(self, row: RowData, ctx: ImportContext) -> None:
         """Checks across the cells of one row; report problems with `row.add_error(column_name, message)`."""
+        return None
 
     def check_rows(self, rows: list[RowData], ctx: ImportContext) -> None:
         """Checks across rows (duplicates inside the file or in the database)."""
+        return None
 
+    @abc.abstractmethod
     def commit_rows(self, rows: list[RowData], ctx: ImportContext) -> int:
         """Write every row; called inside one transaction. Returns the number of records created."""
-        raise NotImplementedError
 
     def reference_sheets(self, ctx: ImportContext) -> list[tuple[str, list[str], list[list[Any]]]]:
         """Extra sheets of codes for the template: (title, header, rows)."""
