@@ -12,6 +12,8 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from accounts.models import ApiToken
 from api.network import router as network_router
+from api.paths_casework import router as casework_router
+from api.paths_referrals import router as referrals_router
 from api.people import router as people_router
 
 
@@ -49,6 +51,8 @@ api = NinjaAPI(
 )
 api.add_router("/participants", people_router)
 api.add_router("/organisations", network_router)
+api.add_router("/", casework_router)  # /plans, /services
+api.add_router("/", referrals_router)  # /referrals, /mediation
 
 
 @api.exception_handler(Http404)

@@ -9,7 +9,11 @@ def platform(request):
     user = getattr(request, "user", None)
     membership = active_membership(user) if user is not None else None
     memberships = []
+    unread = 0
     if membership is not None:
+        from paths.models import Notification
+
+        unread = Notification.objects.for_user(user).unread().count()
         memberships = list(
             user.memberships.active().select_related("organisation").order_by("organisation__name", "role")
         )
@@ -20,6 +24,7 @@ def platform(request):
         "LANGUAGE_BIDI": get_language_bidi(),
         "active_membership": membership,
         "user_memberships": memberships,
+        "unread_notifications": unread,
         "can": _Capabilities(membership.role if membership else None),
     }
 

@@ -38,6 +38,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "staff.change": frozenset({Role.ORG_ADMIN, Role.REGIONAL_COORDINATOR}),
     "district.change": frozenset({Role.REGIONAL_COORDINATOR}),
     "audit.view": frozenset({Role.REGIONAL_COORDINATOR}),
+    # Individual paths, services, referrals, mediation (issue 3)
+    "plan.change": frozenset(_CASEWORK),
+    "service.record": frozenset(_CASEWORK),
+    "service.import": frozenset(_CASEWORK),
+    "referral.view": frozenset(_CASEWORK | {Role.VIEWER, Role.REGIONAL_COORDINATOR}),
+    "referral.send": frozenset(_CASEWORK),
+    "referral.answer": frozenset(_CASEWORK),
+    # Sending without a consent that covers the receiver is recorded and audited; only admins may.
+    "referral.override_consent": frozenset({Role.ORG_ADMIN}),
+    "mediation.request": frozenset(_CASEWORK | {Role.TRAINER}),
+    "mediation.manage": frozenset({Role.ORG_ADMIN, Role.REGIONAL_COORDINATOR}),
+    "mediation.perform": frozenset({Role.MEDIATOR}),
 }
 
 

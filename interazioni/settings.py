@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "territory",
     "network",
     "people",
+    "paths",
     "api",
 ]
 

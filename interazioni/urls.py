@@ -13,6 +13,7 @@ urlpatterns = [
     path(WORKSPACE + "partecipanti/", include("people.urls")),
     path(WORKSPACE + "organizzazioni/", include("network.urls")),
     path(WORKSPACE + "territorio/", include("territory.urls")),
+    path(WORKSPACE + "percorsi/", include("paths.urls")),
     path(WORKSPACE + "account/", include("accounts.urls")),
     path("api/v1/", api.urls),
 ]

@@ -17,6 +17,7 @@ from core.fields import EncryptedTextField
 from core.roles import ALL_RECORDS_ROLES, role_can
 from core.scoping import VIEW, ScopedQuerySet
 
+WORK = "work"
 NEWLY_ARRIVED_YEARS = 2
 SECOND_GENERATION_MAX_ARRIVAL_AGE = 6
 ADULT_AGE = 18
@@ -111,13 +112,25 @@ def age_on(birth_date: datetime.date, day: datetime.date) -> int:
 
 
 class ParticipantQuerySet(ScopedQuerySet):
+    """Actions: "view" (read the record), "work" (plans, services, referrals on the person) and "change"
+    (edit the registry data, owner organisation only)."""
+
     def scope(self, membership, action):
-        permission = "participant.view" if action == VIEW else "participant.change"
+        permission = {VIEW: "participant.view", WORK: "plan.change"}.get(action, "participant.change")
         if not role_can(membership.role, permission):
             return self.none()
         if membership.role in ALL_RECORDS_ROLES:
             return self
-        return self.filter(owner_id=membership.organisation_id)
+        own = Q(owner_id=membership.organisation_id)
+        if action not in (VIEW, WORK):
+            return self.filter(own)
+        # While a referral to the organisation is accepted, it sees and works on the person.
+        from paths.models import Referral
+
+        via_referral = Q(
+            pk__in=Referral.objects.active_for(membership.organisation_id).values("participant_id")
+        )
+        return self.filter(own | via_referral)
 
     def active(self):
         return self.filter(status=ParticipantStatus.ACTIVE)

@@ -20,7 +20,7 @@ from people.forms import (
     WithdrawConsentForm,
     municipality_choices,
 )
-from people.models import Consent, Participant, ParticipantStatus, VulnerabilityFlag
+from people.models import WORK, Consent, Participant, ParticipantStatus, VulnerabilityFlag
 from territory.models import Country
 
 PAGE_SIZE = 25
@@ -102,6 +102,7 @@ def participant_detail(request, pk):
             "vulnerabilities": participant.vulnerabilities.select_related("recorded_by"),
             "target_groups": participant.target_groups(),
             "can_change": Participant.objects.visible_to(request.user, CHANGE).filter(pk=pk).exists(),
+            "can_work": Participant.objects.visible_to(request.user, WORK).filter(pk=pk).exists(),
         },
     )
 
