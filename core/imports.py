@@ -45,7 +45,7 @@ from core.scoping import active_membership, require_permission, user_can
 logger = logging.getLogger(__name__)
 
 # Modules that define and register import kinds; each app that adds a kind appends its module here.
-KIND_MODULES = ["people.imports", "network.imports"]
+KIND_MODULES = ["people.imports", "network.imports", "paths.imports"]
 
 # Error rows shown on a web page; the command line prints them all.
 MAX_ERRORS_SHOWN = 500

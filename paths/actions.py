@@ -431,7 +431,10 @@ def transition_mediation(
     membership = active_membership(acting_user)
     if side == "mediator" and mediation.mediator_id != acting_user.pk:
         raise PermissionDenied
-    if side == "requester" and membership.organisation_id != mediation.organisation_id:
+    if side == "requester" and (
+        membership.organisation_id != mediation.organisation_id
+        or not (membership.can("mediation.request") or membership.can("mediation.manage"))
+    ):
         raise PermissionDenied
     fields = ["status", "updated_at"]
     if new_status == MediationStatus.COMPLETED:

@@ -1,1 +1,332 @@
-"""Placeholder until written."""
+"""The participant's timeline and the case worker's caseload dashboard."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core.scoping import VIEW, active_membership, get_for_user, require_permission
+from paths.models import (
+    Goal,
+    IndividualPlan,
+    MediationRequest,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    ServiceRecord,
+)
+from people.actions import log_participant_access
+from people.models import Consent, Participant
+
+TIMELINE_LIMIT = 200
+CASELOAD_PARTICIPANTS = 50
+CASELOAD_ROWS = 50
+RECENT_SERVICE_DAYS = 90
+DUE_SOON_DAYS = 7
+# A goal saved again more than this long after its creation counts as updated on the timeline.
+UPDATE_GRACE = datetime.timedelta(seconds=5)
+
+
+@dataclass
+class TimelineItem:
+    """One line of a participant's timeline."""
+
+    when: datetime.datetime
+    kind: str
+    text: str
+    who: str = ""
+    url: str = ""
+    date_only: bool = False
+
+
+def _at_day(day: datetime.date, moment: datetime.datetime | None = None) -> datetime.datetime:
+    """A date as a moment for sorting: the day, at the time the record was saved (or midday)."""
+    time = timezone.localtime(moment).time() if moment else datetime.time(12)
+    return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+# Each source answers with one or two queries whatever the number of rows; a new source (enrolments,
+# assessments…) is one more function in TIMELINE_SOURCES.
+
+
+def _registration(participant, user) -> list[TimelineItem]:
+    return [
+        TimelineItem(
+            when=participant.created_at,
+            kind="registration",
+            text=_("Registered by %(organisation)s") % {"organisation": participant.owner.name},
+            who=str(participant.created_by or ""),
+            url=participant.get_absolute_url(),
+        )
+    ]
+
+
+def _consents(participant, user) -> list[TimelineItem]:
+    items = []
+    consents = (
+        Consent.objects.visible_to(user, VIEW)
+        .filter(participant=participant)
+        .select_related("recorded_by", "withdrawn_by")[:TIMELINE_LIMIT]
+    )
+    url = participant.get_absolute_url() + "#consents"
+    for consent in consents:
+        answer = _("given") if consent.granted else _("refused")
+        items.append(
+            TimelineItem(
+                when=consent.recorded_at,
+                kind="consent",
+                text=_("Consent %(answer)s: %(purpose)s")
+                % {"answer": answer, "purpose": consent.get_purpose_display()},
+                who=str(consent.recorded_by),
+                url=url,
+            )
+        )
+        if consent.withdrawn_at:
+            items.append(
+                TimelineItem(
+                    when=consent.withdrawn_at,
+                    kind="consent",
+                    text=_("Consent withdrawn: %(purpose)s") % {"purpose": consent.get_purpose_display()},
+                    who=str(consent.withdrawn_by or ""),
+                    url=url,
+                )
+            )
+    return items
+
+
+def _services(participant, user) -> list[TimelineItem]:
+    records = (
+        ServiceRecord.objects.visible_to(user, VIEW)
+        .filter(participant=participant)
+        .select_related("service_type", "operator", "organisation")
+        .order_by("-date", "-pk")[:TIMELINE_LIMIT]
+    )
+    return [
+        TimelineItem(
+            when=_at_day(record.date, record.created_at),
+            kind="service",
+            text=_("Service: %(service)s (%(minutes)s min, %(outcome)s) — %(organisation)s")
+            % {
+                "service": record.service_type,
+                "minutes": record.duration_minutes,
+                "outcome": record.get_outcome_display(),
+                "organisation": record.organisation.name,
+            },
+            who=str(record.operator),
+            url=reverse("paths:service_list"),
+            date_only=True,
+        )
+        for record in records
+    ]
+
+
+def _referrals(participant, user) -> list[TimelineItem]:
+    referrals = Referral.objects.visible_to(user, VIEW).filter(participant=participant)
+    events = (
+        ReferralEvent.objects.filter(referral__in=referrals)
+        .select_related("referral__service_type", "referral__to_organisation", "actor", "organisation")
+        .order_by("-at", "-pk")[:TIMELINE_LIMIT]
+    )
+    return [
+        TimelineItem(
+            when=event.at,
+            kind="referral",
+            text=_("Referral to %(organisation)s for %(service)s: %(status)s")
+            % {
+                "organisation": event.referral.to_organisation.name,
+                "service": event.referral.service_type,
+                "status": ReferralStatus(event.to_status).label,
+            },
+            who=f"{event.actor} ({event.organisation.name})",
+            url=event.referral.get_absolute_url(),
+        )
+        for event in events
+    ]
+
+
+def _plans(participant, user) -> list[TimelineItem]:
+    plans = (
+        IndividualPlan.objects.visible_to(user, VIEW)
+        .filter(participant=participant)
+        .select_related("created_by", "organisation")
+    )
+    base = reverse("paths:plan", args=[participant.pk])
+    return [
+        TimelineItem(
+            when=plan.created_at,
+            kind="plan",
+            text=(
+                _("Individual plan started")
+                if plan.version == 1
+                else _("Individual plan: version %(version)s") % {"version": plan.version}
+            ),
+            who=f"{plan.created_by} ({plan.organisation.name})",
+            url=base if plan.is_current else f"{base}?version={plan.version}",
+        )
+        for plan in plans
+    ]
+
+
+def _goals(participant, user) -> list[TimelineItem]:
+    """Goals added and updated. A revision copies the goals, so copies are folded into the first one."""
+    goals = (
+        Goal.objects.visible_to(user, VIEW)
+        .filter(plan__participant=participant)
+        .select_related("plan", "area", "owner")
+        .order_by("plan__version", "pk")
+    )
+    url = reverse("paths:plan", args=[participant.pk])
+    first: dict[tuple, Goal] = {}
+    latest: dict[tuple, Goal] = {}
+    for goal in goals:
+        key = (goal.area_id, goal.title)
+        first.setdefault(key, goal)
+        latest[key] = goal
+    items = []
+    for key, goal in first.items():
+        items.append(
+            TimelineItem(
+                when=goal.created_at,
+                kind="goal",
+                text=_("Goal added (%(area)s): %(goal)s") % {"area": goal.area, "goal": goal.title},
+                who=str(goal.owner or ""),
+                url=url,
+            )
+        )
+        last = latest[key]
+        if last.updated_at - last.created_at > UPDATE_GRACE:
+            items.append(
+                TimelineItem(
+                    when=last.updated_at,
+                    kind="goal",
+                    text=_("Goal updated: %(goal)s (%(status)s)")
+                    % {"goal": last.title, "status": last.get_status_display()},
+                    who=str(last.owner or ""),
+                    url=url,
+                )
+            )
+    return items
+
+
+def _mediations(participant, user) -> list[TimelineItem]:
+    mediations = (
+        MediationRequest.objects.visible_to(user, VIEW)
+        .filter(participant=participant)
+        .select_related("language", "requested_by")
+        .order_by("-starts_at")[:TIMELINE_LIMIT]
+    )
+    return [
+        TimelineItem(
+            when=mediation.starts_at,
+            kind="mediation",
+            text=_("Cultural mediation in %(language)s: %(context)s (%(status)s)")
+            % {
+                "language": mediation.language,
+                "context": mediation.service_context,
+                "status": mediation.get_status_display(),
+            },
+            who=str(mediation.requested_by),
+            url=mediation.get_absolute_url(),
+        )
+        for mediation in mediations
+    ]
+
+
+TIMELINE_SOURCES: list[Callable[[Participant, object], list[TimelineItem]]] = [
+    _registration,
+    _consents,
+    _services,
+    _referrals,
+    _plans,
+    _goals,
+    _mediations,
+]
+
+
+def timeline_items(participant, user, limit: int = TIMELINE_LIMIT) -> list[TimelineItem]:
+    items = [item for source in TIMELINE_SOURCES for item in source(participant, user)]
+    items.sort(key=lambda item: item.when, reverse=True)
+    return items[:limit]
+
+
+@login_required
+@require_GET
+def timeline(request, participant_id):
+    participant = get_for_user(
+        Participant.objects.select_related("owner", "created_by"), request.user, VIEW, pk=participant_id
+    )
+    log_participant_access(participant, acting_user=request.user, request=request)
+    items = timeline_items(participant, request.user)
+    return render(
+        request,
+        "paths/timeline.html",
+        {"participant": participant, "items": items, "limit": TIMELINE_LIMIT},
+    )
+
+
+@login_required
+@require_GET
+def caseload(request):
+    """What the case worker has on their plate: their people, goals due soon, referrals waiting."""
+    user = request.user
+    require_permission(user, "plan.change")
+    membership = active_membership(user)
+    org = membership.organisation
+    today = timezone.localdate()
+
+    my_goals = Goal.objects.visible_to(user, VIEW).filter(plan__is_current=True, owner=user)
+    my_referrals = Referral.objects.visible_to(user, VIEW).filter(
+        assigned_to=user, status=ReferralStatus.ACCEPTED
+    )
+    my_services = ServiceRecord.objects.visible_to(user, VIEW).filter(
+        operator=user, date__gte=today - datetime.timedelta(days=RECENT_SERVICE_DAYS)
+    )
+    participants = list(
+        Participant.objects.visible_to(user, VIEW)
+        .filter(
+            Q(pk__in=my_goals.values("plan__participant_id"))
+            | Q(pk__in=my_referrals.values("participant_id"))
+            | Q(pk__in=my_services.values("participant_id"))
+        )
+        .order_by("last_name", "first_name", "pk")[:CASELOAD_PARTICIPANTS]
+    )
+    goals = list(
+        Goal.objects.visible_to(user, VIEW)
+        .open()
+        .filter(
+            plan__is_current=True,
+            due_date__isnull=False,
+            due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+        )
+        .filter(Q(owner=user) | Q(owner_organisation=org))
+        .select_related("plan__participant", "area", "owner")
+        .order_by("due_date", "pk")[:CASELOAD_ROWS]
+    )
+    for goal in goals:
+        goal.days_late = (today - goal.due_date).days
+    referrals = Referral.objects.visible_to(user, VIEW).select_related(
+        "service_type", "from_organisation", "to_organisation", "assigned_to"
+    )
+    awaiting = list(referrals.awaiting_answer_from(org).order_by("sent_at")[:CASELOAD_ROWS])
+    sent_open = list(referrals.sent_open_by(org).order_by("sent_at")[:CASELOAD_ROWS])
+    return render(
+        request,
+        "paths/caseload.html",
+        {
+            "participants": participants,
+            "goals": goals,
+            "awaiting": awaiting,
+            "sent_open": sent_open,
+            "today": today,
+            "limit": CASELOAD_PARTICIPANTS,
+        },
+    )

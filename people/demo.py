@@ -430,6 +430,9 @@ def seed_demo(
         delete_demo_data()
         generator = _Generator(seed=seed, today=today or timezone.localdate(), full=size in FULL_DETAIL_SIZES)
         result.counts = generator.run(SIZES[size], progress=progress)
+        from paths.demo import seed_paths  # plans, services, referrals, mediation for the demo people
+
+        result.counts.update(seed_paths(seed, size, generator.today))
     result.elapsed = time.monotonic() - started
     return result
 
@@ -440,6 +443,9 @@ def delete_demo_data() -> dict[str, int]:
     counts: dict[str, int] = {}
     with disable_auditlog(), transaction.atomic():
         try:
+            from paths.demo import delete_paths_demo_data  # what points to demo people, logins, bodies
+
+            delete_paths_demo_data()
             counts["participants"] = _delete_demo_participants()
             users = User.objects.filter(email__iendswith="@" + DEMO_EMAIL_DOMAIN)
             _delete_log_entries(User, users.values("pk"))
@@ -508,8 +514,13 @@ _KNOWN_RELATIONS = {
         ("Consent", "participant"),
         ("VulnerabilityFlag", "participant"),
         ("ParticipantAccessLog", "participant"),
+        # paths rows: deleted first by paths.demo.delete_paths_demo_data
+        ("IndividualPlan", "participant"),
+        ("ServiceRecord", "participant"),
+        ("Referral", "participant"),
+        ("MediationRequest", "participant"),
     },
-    Consent: {("Consent_organisations", "consent"), ("Consent", "supersedes")},
+    Consent: {("Consent_organisations", "consent"), ("Consent", "supersedes"), ("Referral", "consent")},
     VulnerabilityFlag: set(),
     ParticipantAccessLog: set(),
 }

@@ -16,10 +16,10 @@ from territory.models import Language
 # Queries per request, recorded. Pages include the session, the user, the active membership, the
 # membership switcher and the session save (UPDATE between SAVEPOINT and RELEASE) that every request
 # makes; the participant list adds its count, the filter form's two selects, the page and one prefetch.
-PARTICIPANT_LIST_QUERIES = 12
+PARTICIPANT_LIST_QUERIES = 13  # includes the unread-notification count in the header
 # Token look-up, membership, count, page, citizenships and languages prefetches.
 PARTICIPANT_API_LIST_QUERIES = 6
-ORGANISATION_LIST_QUERIES = 9
+ORGANISATION_LIST_QUERIES = 10  # includes the unread-notification count in the header
 ORGANISATION_API_LIST_QUERIES = 4
 
 
