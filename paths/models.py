@@ -154,6 +154,10 @@ class Goal(models.Model):
 
     class Meta:
         ordering = ["due_date", "pk"]
+        indexes = [
+            models.Index(fields=["owner_organisation", "due_date"]),
+            models.Index(fields=["owner", "due_date"]),
+        ]
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
 
@@ -229,7 +233,10 @@ class ServiceRecord(models.Model):
         ordering = ["-date", "-pk"]
         verbose_name = _("service delivered")
         verbose_name_plural = _("services delivered")
-        indexes = [models.Index(fields=["participant", "-date"])]
+        indexes = [
+            models.Index(fields=["participant", "-date"]),
+            models.Index(fields=["operator", "-date"]),
+        ]
 
     def __str__(self):
         return f"{self.service_type} {self.date:%d/%m/%Y}"

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET
 from core.scoping import VIEW, active_membership, get_for_user, require_permission
 from paths.models import (
     Goal,
+    GoalStatus,
     IndividualPlan,
     MediationRequest,
     Referral,
@@ -30,6 +30,7 @@ from people.models import Consent, Participant
 TIMELINE_LIMIT = 200
 CASELOAD_PARTICIPANTS = 50
 CASELOAD_ROWS = 50
+MINE_PER_SOURCE = 100
 RECENT_SERVICE_DAYS = 90
 DUE_SOON_DAYS = 7
 # A goal saved again more than this long after its creation counts as updated on the timeline.
@@ -283,31 +284,39 @@ def caseload(request):
     org = membership.organisation
     today = timezone.localdate()
 
-    my_goals = Goal.objects.visible_to(user, VIEW).filter(plan__is_current=True, owner=user)
-    my_referrals = Referral.objects.visible_to(user, VIEW).filter(
-        assigned_to=user, status=ReferralStatus.ACCEPTED
-    )
-    my_services = ServiceRecord.objects.visible_to(user, VIEW).filter(
-        operator=user, date__gte=today - datetime.timedelta(days=RECENT_SERVICE_DAYS)
-    )
-    participants = list(
-        Participant.objects.visible_to(user, VIEW)
-        .filter(
-            Q(pk__in=my_goals.values("plan__participant_id"))
-            | Q(pk__in=my_referrals.values("participant_id"))
-            | Q(pk__in=my_services.values("participant_id"))
+    # The user's own rows first (small, indexed by owner/assignee/operator), then the scope decides what
+    # may be shown: driving the query from the whole organisation's participants would scan thousands.
+    since = today - datetime.timedelta(days=RECENT_SERVICE_DAYS)
+    # Three small indexed lists (the most recent of each), so the page costs the same for a busy operator.
+    mine = {
+        *Goal.objects.filter(
+            owner=user, plan__is_current=True, status__in=[GoalStatus.OPEN, GoalStatus.IN_PROGRESS]
         )
+        .order_by("due_date")
+        .values_list("plan__participant_id", flat=True)[:MINE_PER_SOURCE],
+        *Referral.objects.filter(assigned_to=user, status=ReferralStatus.ACCEPTED)
+        .order_by("-answered_at")
+        .values_list("participant_id", flat=True)[:MINE_PER_SOURCE],
+        *ServiceRecord.objects.filter(operator=user, date__gte=since)
+        .order_by("-date")
+        .values_list("participant_id", flat=True)[:MINE_PER_SOURCE],
+    }
+    visible = Participant.objects.visible_to(user, VIEW)
+    participants = list(
+        visible.filter(pk__in=mine)
+        .only("pk", "first_name", "last_name")
         .order_by("last_name", "first_name", "pk")[:CASELOAD_PARTICIPANTS]
     )
+    # Goals of the organisation's plans (the goal form assigns owners among its own staff), due soon or late.
     goals = list(
-        Goal.objects.visible_to(user, VIEW)
-        .open()
+        Goal.objects.open()
         .filter(
+            owner_organisation=org,
             plan__is_current=True,
             due_date__isnull=False,
             due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
         )
-        .filter(Q(owner=user) | Q(owner_organisation=org))
+        .filter(plan__participant__in=visible)
         .select_related("plan__participant", "area", "owner")
         .order_by("due_date", "pk")[:CASELOAD_ROWS]
     )

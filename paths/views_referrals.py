@@ -7,7 +7,8 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,11 +20,12 @@ from core.scoping import VIEW, active_membership, get_for_user, require_permissi
 from network.models import Organisation
 from paths import actions
 from paths.forms_referrals import AssignReferralForm, ReferralForm, RejectForm, TransitionNoteForm
-from paths.models import Referral, ReferralStatus
+from paths.models import OPEN_REFERRAL_STATUSES, Referral, ReferralStatus
 from people.models import WORK, Participant
 
 RECENT_DAYS = 30
-QUEUE_LIMIT = 100
+QUEUE_PREVIEW = 20
+QUEUE_PAGE_SIZE = 50
 QUEUE_RELATED = ("from_organisation", "to_organisation", "service_type", "assigned_to")
 
 
@@ -119,29 +121,66 @@ def _consent_status(request, participant):
 @login_required
 @require_GET
 def referral_queues(request):
+    """The work queues, oldest first, QUEUE_PREVIEW rows each with the full count; `?queue=KEY` lists one
+    queue whole, paginated."""
     require_permission(request.user, "referral.view")
     membership = active_membership(request.user)
-    scoped = Referral.objects.visible_to(request.user, VIEW).select_related(*QUEUE_RELATED)
+    scoped = Referral.objects.visible_to(request.user, VIEW)
     network_wide = membership.role in ALL_RECORDS_ROLES
     if network_wide:
-        queues = [("network", _("Open referrals in the network"), list(scoped.open()[:QUEUE_LIMIT]))]
+        definitions = [("network", _("Open referrals in the network"), Q(status__in=OPEN_REFERRAL_STATUSES))]
     else:
         org = membership.organisation_id
         since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
-        assigned = scoped.filter(assigned_to=request.user).filter(
-            Q(status=ReferralStatus.ACCEPTED) | Q(status=ReferralStatus.COMPLETED, closed_at__gte=since)
-        )
-        queues = [
+        definitions = [
             (
                 "incoming",
                 _("Awaiting my organisation's answer"),
-                list(scoped.awaiting_answer_from(org)[:QUEUE_LIMIT]),
+                Q(to_organisation_id=org, status=ReferralStatus.SENT),
             ),
-            ("outgoing", _("Sent by us, still open"), list(scoped.sent_open_by(org)[:QUEUE_LIMIT])),
-            ("assigned", _("Recently assigned to me"), list(assigned[:QUEUE_LIMIT])),
+            (
+                "outgoing",
+                _("Sent by us, still open"),
+                Q(from_organisation_id=org, status__in=OPEN_REFERRAL_STATUSES),
+            ),
+            (
+                "assigned",
+                _("Recently assigned to me"),
+                Q(assigned_to=request.user)
+                & (
+                    Q(status=ReferralStatus.ACCEPTED)
+                    | Q(status=ReferralStatus.COMPLETED, closed_at__gte=since)
+                ),
+            ),
         ]
-    attach_visible_participants(request.user, [r for _key, _title, rows in queues for r in rows])
-    return render(request, "paths/referral_queues.html", {"queues": queues, "network_wide": network_wide})
+    counts = scoped.aggregate(
+        **{key: Count("pk", filter=condition) for key, _title, condition in definitions}
+    )
+    rows_qs = scoped.select_related(*QUEUE_RELATED).order_by("sent_at", "pk")
+    chosen = request.GET.get("queue", "")
+    page = None
+    if chosen in counts:
+        key, title, condition = next(d for d in definitions if d[0] == chosen)
+        page = Paginator(rows_qs.filter(condition), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        queues = [(key, title, list(page.object_list), counts[key])]
+    else:
+        queues = [
+            (key, title, list(rows_qs.filter(condition)[:QUEUE_PREVIEW]), counts[key])
+            for key, title, condition in definitions
+        ]
+    attach_visible_participants(request.user, [r for _key, _title, rows, _n in queues for r in rows])
+    query = f"queue={chosen}" if page is not None else ""
+    return render(
+        request,
+        "paths/referral_queues.html",
+        {
+            "queues": queues,
+            "network_wide": network_wide,
+            "page": page,
+            "query": query,
+            "preview": QUEUE_PREVIEW,
+        },
+    )
 
 
 def _reason_visible(side, referral) -> bool:

@@ -355,18 +355,23 @@ def test_the_queues_list_each_side_and_the_coordinator_sees_the_network(
 ):
     queues_b = {
         key: rows
-        for key, _t, rows in client_for(operator_b).get(reverse("paths:referral_queues")).context["queues"]
+        for key, _t, rows, _n in client_for(operator_b)
+        .get(reverse("paths:referral_queues"))
+        .context["queues"]
     }
     assert [r.pk for r in queues_b["incoming"]] == [referral.pk]
     assert queues_b["incoming"][0].visible_participant is None
     queues_a = {
         key: rows
-        for key, _t, rows in client_for(operator_a).get(reverse("paths:referral_queues")).context["queues"]
+        for key, _t, rows, _n in client_for(operator_a)
+        .get(reverse("paths:referral_queues"))
+        .context["queues"]
     }
     assert [r.pk for r in queues_a["outgoing"]] == [referral.pk]
     assert queues_a["outgoing"][0].visible_participant is not None
     network = client_for(coordinator).get(reverse("paths:referral_queues")).context["queues"]
-    assert [key for key, _t, _r in network] == ["network"]
+    assert [key for key, _t, _r, _n in network] == ["network"]
+    assert network[0][3] == 1
     assert [r.pk for r in network[0][2]] == [referral.pk]
 
 
@@ -468,3 +473,27 @@ def test_pages_render_for_each_side(
     assert viewer_detail.context["transitions"] == []
     assert client_for(coordinator).get(detail_url(referral)).status_code == 200
     assert client_for(mediator_a).get(reverse("paths:referral_queues")).status_code == 403
+
+
+def test_a_long_queue_shows_the_oldest_with_the_total_and_lists_all_on_its_own_page(
+    org_a, org_b, operator_a, operator_b, service
+):
+    # Given more incoming referrals than the preview shows
+    from paths.views_referrals import QUEUE_PREVIEW
+
+    _make_referrals(QUEUE_PREVIEW + 3, org_a, operator_a, org_b, service)
+    client = client_for(operator_b)
+    # When the receiver opens the queues, then the preview is capped and the total is right
+    incoming = {
+        key: (rows, n) for key, _t, rows, n in client.get(reverse("paths:referral_queues")).context["queues"]
+    }
+    rows, total = incoming["incoming"]
+    assert len(rows) == QUEUE_PREVIEW
+    assert total == QUEUE_PREVIEW + 3
+    # And the queue's own page lists all of them, oldest first
+    response = client.get(reverse("paths:referral_queues") + "?queue=incoming")
+    only = response.context["queues"]
+    assert [key for key, *_ in only] == ["incoming"]
+    assert len(only[0][2]) == QUEUE_PREVIEW + 3
+    sent = [r.sent_at for r in only[0][2]]
+    assert sent == sorted(sent)
