@@ -23,6 +23,7 @@ from paths.models import (
     IndividualPlan,
     MediationRequest,
     MediationStatus,
+    MediatorProfile,
     Referral,
     ReferralEvent,
     ReferralStatus,
@@ -489,3 +490,18 @@ def notify_due_goals(today: datetime.date | None = None, days: int = 7) -> int:
                 )
             )
     return sent
+
+
+@transaction.atomic
+def update_mediator_profile(*, acting_user, languages, availability: str, is_available: bool):
+    """A mediator keeps their own roster entry (languages, availability); it belongs to their organisation."""
+    require_permission(acting_user, "mediation.perform")
+    membership = active_membership(acting_user)
+    profile, _created = MediatorProfile.objects.get_or_create(
+        user=acting_user, defaults={"organisation": membership.organisation}
+    )
+    profile.availability = availability
+    profile.is_available = is_available
+    profile.save(update_fields=["availability", "is_available"])
+    profile.languages.set(languages)
+    return profile

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -224,9 +223,12 @@ def mediator_profile(request):
     )
     form = MediatorProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        # A mediator's own roster entry: no domain action exists for it, and auditlog records the change.
-        with transaction.atomic():
-            form.save()
+        actions.update_mediator_profile(
+            acting_user=request.user,
+            languages=form.cleaned_data["languages"],
+            availability=form.cleaned_data["availability"],
+            is_available=form.cleaned_data["is_available"],
+        )
         messages.success(request, _("Your mediator profile has been saved."))
         return redirect("paths:mediator_profile")
     return render(request, "paths/mediator_profile.html", {"form": form, "profile": profile})
