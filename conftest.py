@@ -155,6 +155,45 @@ def participant_form_data(**overrides) -> dict:
 # --- Organisations and personas -------------------------------------------------------------------
 
 
+def make_activity(organiser: Organisation, **overrides):
+    """An Italian L2 course of 20 planned hours in Napoli, running now, with the 70% completion rule."""
+    from activities.models import Activity, ActivityKind, ActivityStatus, Audience, CompletionRule
+
+    today = datetime.date.today()
+    fields = {
+        "title": f"Corso di italiano A2 n. {next(_sequence)}",
+        "kind": ActivityKind.ITALIAN_L2,
+        "action": "02",
+        "municipality": municipality("Napoli"),
+        "venue": "Via Toledo 1",
+        "start_date": today - datetime.timedelta(days=30),
+        "end_date": today + datetime.timedelta(days=30),
+        "planned_hours": 20,
+        "audience": Audience.PARTICIPANTS,
+        "status": ActivityStatus.RUNNING,
+        "completion_rule": CompletionRule.objects.get(code="presenza-70"),
+    }
+    trainers = overrides.pop("trainers", [])
+    fields.update(overrides)
+    activity = Activity.objects.create(organiser=organiser, **fields)
+    if trainers:
+        activity.trainers.set(trainers)
+    return activity
+
+
+def make_sessions(activity, count: int = 5, hours: int = 4, start_days_ago: int = 20):
+    """`count` past sessions of `hours` hours, one every two days from `start_days_ago` days ago."""
+    from activities.models import Session
+
+    today = datetime.date.today()
+    return [
+        Session.objects.create(
+            activity=activity, date=today - datetime.timedelta(days=start_days_ago - 2 * i), hours=hours
+        )
+        for i in range(count)
+    ]
+
+
 @pytest.fixture
 def org_a(db):
     return make_organisation("Comune di Napoli", kind=OrganisationKind.MUNICIPALITY, town="Napoli")

@@ -50,6 +50,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "mediation.request": frozenset(_CASEWORK | {Role.TRAINER}),
     "mediation.manage": frozenset({Role.ORG_ADMIN, Role.REGIONAL_COORDINATOR}),
     "mediation.perform": frozenset({Role.MEDIATOR}),
+    # Activities: courses, trainings, events (issue 4). Which activities a trainer reaches is decided by
+    # the scope (the ones they are assigned to).
+    "activity.view": frozenset(_CASEWORK | {Role.TRAINER, Role.VIEWER} | REGIONAL_ROLES),
+    "activity.change": frozenset(_CASEWORK | {Role.REGIONAL_COORDINATOR}),
+    "activity.import": frozenset(_CASEWORK | {Role.TRAINER}),
+    "enrolment.view": frozenset(_CASEWORK | {Role.TRAINER, Role.VIEWER, Role.REGIONAL_COORDINATOR}),
+    "attendance.record": frozenset(_CASEWORK | {Role.TRAINER, Role.REGIONAL_COORDINATOR}),
+    "certificate.issue": frozenset(_CASEWORK | {Role.REGIONAL_COORDINATOR}),
 }
 
 

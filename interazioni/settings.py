@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "network",
     "people",
     "paths",
+    "activities",
     "api",
 ]
 

@@ -7,6 +7,7 @@ WORKSPACE = "area-riservata/"
 
 urlpatterns = [
     path("", include("core.urls")),
+    path("", include("activities.public_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path(WORKSPACE + "organizzazioni/", include("network.urls")),
     path(WORKSPACE + "territorio/", include("territory.urls")),
     path(WORKSPACE + "percorsi/", include("paths.urls")),
+    path(WORKSPACE + "attivita/", include("activities.urls")),
     path(WORKSPACE + "account/", include("accounts.urls")),
     path("api/v1/", api.urls),
 ]
