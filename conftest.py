@@ -11,9 +11,11 @@ Personas (see docs STYLE.md, Tests):
 from __future__ import annotations
 
 import datetime
+import importlib
 import itertools
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 
 from accounts.models import Membership, User
@@ -49,6 +51,15 @@ def reference_data(django_db_blocker):
         if not Municipality.objects.exists():
             _reference_cache.clear()
             load_all()
+        from activities.models import CompletionRule
+
+        if not CompletionRule.objects.exists():  # the data migrations' rows went with the flush too
+            for module in DATA_MIGRATIONS:
+                importlib.import_module(module).load(django_apps, None)
+
+
+# Data migrations that fill taxonomies and rules (reloaded after a transactional test flushed them).
+DATA_MIGRATIONS = ("paths.migrations.0002_taxonomies", "activities.migrations.0002_completion_rules")
 
 
 # --- Reference look-ups ---------------------------------------------------------------------------

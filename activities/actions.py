@@ -86,7 +86,10 @@ def check_completion(
     total = total_hours if total_hours is not None else activity_hours(enrolment.activity)
     percent = attendance_percent(enrolment.attended_hours, total)
     required = Decimal(rule.min_attendance_percent)
-    hours_ok = required == 0 or (percent is not None and percent >= required)
+    # Whatever the rule, completing means having attended something (a 0% rule: attended at all).
+    hours_ok = bool(enrolment.attended_hours) and (
+        required == 0 or (percent is not None and percent >= required)
+    )
     missing_exit = False
     if rule.requires_exit_assessment:
         if has_exit is None:

@@ -330,10 +330,11 @@ class EnrolmentQuerySet(ScopedQuerySet):
                 return self.none()
             from people.models import Participant
 
-            visible = Participant.objects.scope(membership, VIEW)
-            return self.filter(
-                Q(activity__organiser_id=membership.organisation_id) | Q(participant__in=visible.values("pk"))
-            )
+            reached = Participant.objects.scope_condition(membership, VIEW, "participant")
+            organised = Q(activity__organiser_id=membership.organisation_id)
+            if reached is None:
+                return self.filter(organised)
+            return self.filter(organised | reached) if reached else self
         return self.filter(activity__in=Activity.objects.scope(membership, action))
 
     def holding_place(self):

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from accounts.models import ApiToken
+from api.activities import router as activities_router
 from api.network import router as network_router
 from api.paths_casework import router as casework_router
 from api.paths_referrals import router as referrals_router
@@ -53,6 +54,7 @@ api.add_router("/participants", people_router)
 api.add_router("/organisations", network_router)
 api.add_router("/", casework_router)  # /plans, /services
 api.add_router("/", referrals_router)  # /referrals, /mediation
+api.add_router("/", activities_router)  # /activities, /sessions, /enrolments
 
 
 @api.exception_handler(Http404)

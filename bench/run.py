@@ -2,7 +2,8 @@
 participant pages and API. Writes bench/results/results.json and bench/results/results.md.
 
 Targets (issue 2): campania seed < 120 s; participant list and API list with a constant query count.
-Targets (issue 3): timeline, referral queues and caseload under 10 concurrent users, p95 < 150 ms.
+Targets (issue 3): timeline, referral queues and caseload under 10 concurrent users, p95 < 150 ms, served
+by gunicorn like production (bench/load.py says how the load is made).
 """
 
 import json
@@ -12,16 +13,20 @@ import platform
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import load  # noqa: E402  (bench/load.py, next to this file)
+
 RESULTS = ROOT / "bench" / "results"
 DB = RESULTS / "bench.sqlite3"
 SIZE = os.environ.get("BENCH_SIZE", "campania")
-THREADS = int(os.environ.get("BENCH_THREADS", "10"))
-REQUESTS_PER_THREAD = int(os.environ.get("BENCH_REQUESTS", "20"))
+USERS = int(os.environ.get("BENCH_USERS", "10"))
+REQUESTS_PER_USER = int(os.environ.get("BENCH_REQUESTS", "30"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "0")) or load.cpu_count() + 1
 CONCURRENCY_TARGET_MS = 150
 DEMO_DOMAIN = "@demo.interazioni.example.org"
 
@@ -58,72 +63,24 @@ def percentile(sorted_values: list[float], share: float) -> float:
     return sorted_values[max(0, math.ceil(len(sorted_values) * share) - 1)]
 
 
-def time_concurrently(
-    user, urls: list[str], threads: int = THREADS, repeat: int = REQUESTS_PER_THREAD
-) -> dict:
-    """`threads` threads, each with its own client logged in as `user`, each making `repeat` requests
-    (cycling through `urls`); plus the query count of one request made alone."""
-    from django.db import connection, connections
+def queries_of(user, url: str) -> int:
+    """Queries of one request made alone (in process, with Django's test client)."""
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client()
     client.force_login(user)
+    client.get(url, HTTP_HOST="127.0.0.1")
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(urls[0], HTTP_HOST="127.0.0.1")
-    assert response.status_code == 200, (urls[0], response.status_code)
-    queries = len(ctx.captured_queries)
-
-    timings: list[float] = []
-    errors: list[tuple[str, int | str]] = []
-    lock = threading.Lock()
-    start = threading.Barrier(threads)
-
-    def worker(index: int) -> None:
-        try:
-            own = Client()
-            own.force_login(user)
-            local, failed = [], []
-            start.wait()
-            for n in range(repeat):
-                url = urls[(index * repeat + n) % len(urls)]
-                began = time.perf_counter()
-                try:
-                    status = own.get(url, HTTP_HOST="127.0.0.1").status_code
-                except Exception as exc:  # counted and reported; the run goes on
-                    status = type(exc).__name__
-                local.append((time.perf_counter() - began) * 1000)
-                if status != 200:
-                    failed.append((url, status))
-            with lock:
-                timings.extend(local)
-                errors.extend(failed)
-        finally:
-            connections.close_all()
-
-    pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
-    began = time.perf_counter()
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join()
-    wall = time.perf_counter() - began
-    timings.sort()
-    return {
-        "url": urls[0] if len(urls) == 1 else f"{urls[0]} (+{len(urls) - 1} more)",
-        "requests": len(timings),
-        "errors": len(errors),
-        "first_errors": errors[:3],
-        "p50_ms": round(statistics.median(timings), 1),
-        "p95_ms": round(percentile(timings, 0.95), 1),
-        "max_ms": round(timings[-1], 1),
-        "throughput_rps": round(len(timings) / wall, 1),
-        "queries": queries,
-    }
+        response = client.get(url, HTTP_HOST="127.0.0.1")
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries)
 
 
-def concurrency_bench() -> list[dict]:
-    """The Napoli and Approdi operators' timeline (busiest participants), referral queues and caseload."""
+def concurrency_bench(env: dict) -> list[dict]:
+    """The Napoli and Approdi operators' timeline (busiest participants), referral queues and caseload,
+    served by gunicorn, under USERS virtual users in the two regimes of bench/load.py."""
     from django.db.models import Count
     from django.urls import reverse
 
@@ -131,37 +88,56 @@ def concurrency_bench() -> list[dict]:
     from paths.models import ServiceRecord
 
     rows = []
-    for email in ("operatrice.napoli" + DEMO_DOMAIN, "sportello.approdi" + DEMO_DOMAIN):
-        user = User.objects.select_related("active_membership").get(email=email)
-        organisation_id = user.active_membership.organisation_id
-        busiest = list(
-            ServiceRecord.objects.filter(participant__owner_id=organisation_id)
-            .values("participant_id")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "participant_id")
-            .values_list("participant_id", flat=True)[:10]
-        )
-        pages = {
-            "timeline": [reverse("paths:timeline", args=[pid]) for pid in busiest],
-            "referral_queues": [reverse("paths:referral_queues")],
-            "caseload": [reverse("paths:caseload")],
-        }
-        for page, urls in pages.items():
-            if not urls:
-                continue
-            result = time_concurrently(user, urls)
-            rows.append({"user": email.split("@")[0], "page": page, **result})
-            print(
-                f"  {rows[-1]['user']} {page}: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms",
-                flush=True,
+    with load.Server(env, WORKERS) as server:
+        for email in ("operatrice.napoli" + DEMO_DOMAIN, "sportello.approdi" + DEMO_DOMAIN):
+            user = User.objects.select_related("active_membership").get(email=email)
+            organisation_id = user.active_membership.organisation_id
+            busiest = list(
+                ServiceRecord.objects.filter(participant__owner_id=organisation_id)
+                .values("participant_id")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "participant_id")
+                .values_list("participant_id", flat=True)[:10]
             )
+            pages = {
+                "timeline": [reverse("paths:timeline", args=[pid]) for pid in busiest],
+                "referral_queues": [reverse("paths:referral_queues")],
+                "caseload": [reverse("paths:caseload")],
+            }
+            cookies = [load.session_cookie(user) for _ in range(USERS)]
+            for page, urls in pages.items():
+                if not urls:
+                    continue
+                queries = queries_of(user, urls[0])
+                for url in urls:  # warm up every worker's caches once
+                    for _ in range(WORKERS):
+                        server.get(url, cookies[0])
+                for regime, think in (("saturation", None), ("paced", load.PACED_THINK_S)):
+                    result = load.run_load(server, cookies, urls, REQUESTS_PER_USER, think)
+                    rows.append(
+                        {
+                            "user": email.split("@")[0],
+                            "page": page,
+                            "regime": regime,
+                            "queries": queries,
+                            **result,
+                        }
+                    )
+                    print(
+                        f"  {rows[-1]['user']} {page} {regime}: p50 {result.get('p50_ms')} ms, "
+                        f"p95 {result.get('p95_ms')} ms, {result.get('throughput_rps')} req/s",
+                        flush=True,
+                    )
     return rows
 
 
 def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{DB}{suffix}").unlink(missing_ok=True)
+    # BENCH_REUSE=1 keeps an already seeded database (to iterate on the timings); the default starts afresh.
+    reuse = os.environ.get("BENCH_REUSE") == "1" and DB.exists()
+    if not reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DB}{suffix}").unlink(missing_ok=True)
     env = {**os.environ, "SQLITE_NAME": str(DB), "DATABASE_URL": ""}
     env.pop("DATABASE_URL")
     results: dict = {
@@ -174,8 +150,11 @@ def main() -> None:
         "steps": {},
     }
     results["steps"]["migrate_s"] = round(manage("migrate", "--noinput", "-v0", env=env), 2)
-    results["steps"]["load_reference_s"] = round(manage("load_reference", env=env), 2)
-    results["steps"]["seed_demo_s"] = round(manage("seed_demo", "--size", SIZE, "--seed", "1", env=env), 2)
+    if not reuse:
+        results["steps"]["load_reference_s"] = round(manage("load_reference", env=env), 2)
+        results["steps"]["seed_demo_s"] = round(
+            manage("seed_demo", "--size", SIZE, "--seed", "1", env=env), 2
+        )
 
     os.environ.update({"SQLITE_NAME": str(DB), "DJANGO_SETTINGS_MODULE": "interazioni.settings"})
     os.environ.pop("DATABASE_URL", None)
@@ -214,10 +193,12 @@ def main() -> None:
         "referrals": Referral.objects.count(),
         "mediation_requests": MediationRequest.objects.count(),
     }
-    concurrency = concurrency_bench()
+    concurrency = concurrency_bench(env)
     results["concurrency"] = {
-        "threads": THREADS,
-        "requests_per_thread": REQUESTS_PER_THREAD,
+        "server": f"gunicorn, {WORKERS} sync workers",
+        "users": USERS,
+        "requests_per_user": REQUESTS_PER_USER,
+        "paced_think_s": load.PACED_THINK_S,
         "target_p95_ms": CONCURRENCY_TARGET_MS,
         "pages": concurrency,
     }
@@ -235,13 +216,18 @@ def main() -> None:
         "",
         f"Paths rows: {', '.join(f'{count} {name}' for name, count in results['paths_rows'].items())}.",
         "",
-        f"## {THREADS} concurrent users × {REQUESTS_PER_THREAD} requests — target p95 < {CONCURRENCY_TARGET_MS} ms",
+        f"## {USERS} concurrent users × {REQUESTS_PER_USER} requests, {results['concurrency']['server']} "
+        f"— target p95 < {CONCURRENCY_TARGET_MS} ms",
         "",
-        "| user | page | requests | errors | p50 ms | p95 ms | max ms | req/s | queries (1 request) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "Saturation: no pause between a user's requests (always "
+        f"{USERS} requests in flight). Paced: {load.PACED_THINK_S[0]}-{load.PACED_THINK_S[1]} s between requests.",
+        "",
+        "| user | page | regime | requests | errors | p50 ms | p95 ms | max ms | req/s | queries (1 request) | p95 target |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         *[
-            f"| {c['user']} | {c['page']} | {c['requests']} | {c['errors']} | {c['p50_ms']} | {c['p95_ms']} | "
-            f"{c['max_ms']} | {c['throughput_rps']} | {c['queries']} |"
+            f"| {c['user']} | {c['page']} | {c['regime']} | {c['requests']} | {c['errors']} | {c.get('p50_ms')} | "
+            f"{c.get('p95_ms')} | {c.get('max_ms')} | {c.get('throughput_rps')} | {c['queries']} | "
+            f"{'met' if c.get('p95_ms', 1e9) < CONCURRENCY_TARGET_MS and not c['errors'] else 'missed'} |"
             for c in concurrency
         ],
     ]

@@ -26,12 +26,15 @@ class ImportForm(forms.Form):
         initial=True,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, row_limit: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
             "An Excel workbook (.xlsx) made from the template, or a CSV file (UTF-8) with the same header; "
             "at most %(rows)s rows and %(size)s."
-        ) % {"rows": settings.IMPORT_MAX_ROWS, "size": filesizeformat(settings.IMPORT_MAX_FILE_SIZE)}
+        ) % {
+            "rows": row_limit or settings.IMPORT_MAX_ROWS,
+            "size": filesizeformat(settings.IMPORT_MAX_FILE_SIZE),
+        }
 
 
 @login_required
@@ -46,13 +49,15 @@ def import_upload(request, kind):
     kind = get_kind(kind)
     require_permission(request.user, kind.permission)
     if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
+        form = ImportForm(request.POST, request.FILES, row_limit=kind.row_limit)
         if form.is_valid():
             dry_run = form.cleaned_data["dry_run"]
             report = run_import(kind, form.cleaned_data["file"], request.user, dry_run=dry_run)
             # After a clean dry run the form is offered again for the real import.
             next_form = (
-                None if report.imported else ImportForm(initial={"dry_run": not (report.ok and dry_run)})
+                None
+                if report.imported
+                else ImportForm(initial={"dry_run": not (report.ok and dry_run)}, row_limit=kind.row_limit)
             )
             return render(
                 request,
@@ -65,7 +70,7 @@ def import_upload(request, kind):
                 },
             )
     else:
-        form = ImportForm()
+        form = ImportForm(row_limit=kind.row_limit)
     return render(request, "core/import_upload.html", {"kind": kind, "form": form})
 
 

@@ -45,7 +45,7 @@ from core.scoping import active_membership, require_permission, user_can
 logger = logging.getLogger(__name__)
 
 # Modules that define and register import kinds; each app that adds a kind appends its module here.
-KIND_MODULES = ["people.imports", "network.imports", "paths.imports"]
+KIND_MODULES = ["people.imports", "network.imports", "paths.imports", "activities.imports"]
 
 # Error rows shown on a web page; the command line prints them all.
 MAX_ERRORS_SHOWN = 500
@@ -96,8 +96,10 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_table(uploaded_file) -> Table:
-    """Read the first sheet of an XLSX workbook, or a CSV file, into a header and non-empty rows."""
+def read_table(uploaded_file, max_rows: int | None = None) -> Table:
+    """Read the first sheet of an XLSX workbook, or a CSV file, into a header and non-empty rows (at most
+    `max_rows`, by default `IMPORT_MAX_ROWS`)."""
+    max_rows = max_rows or settings.IMPORT_MAX_ROWS
     size = getattr(uploaded_file, "size", None)
     limit = settings.IMPORT_MAX_FILE_SIZE
     if size is not None and size > limit:
@@ -113,7 +115,7 @@ def read_table(uploaded_file) -> Table:
         raise ImportFileError(_("The file is empty."))
     name = (getattr(uploaded_file, "name", "") or "").lower()
     if content.startswith(XLSX_MAGIC):
-        table = _read_xlsx(content)
+        table = _read_xlsx(content, max_rows)
     elif content.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise ImportFileError(
             _(
@@ -123,7 +125,7 @@ def read_table(uploaded_file) -> Table:
     elif name.endswith(".xlsx"):
         raise ImportFileError(_damaged_xlsx())
     else:
-        table = _read_csv(content, name)
+        table = _read_csv(content, name, max_rows)
     if not any(table.header):
         raise ImportFileError(
             _("The first row of the file is empty: it must contain the column names of the template.")
@@ -144,13 +146,11 @@ def _file_too_big(size: int, limit: int) -> str:
     }
 
 
-def _too_many_rows() -> str:
-    return _("The file has more than %(max)s rows: split it into smaller files.") % {
-        "max": settings.IMPORT_MAX_ROWS
-    }
+def _too_many_rows(max_rows: int) -> str:
+    return _("The file has more than %(max)s rows: split it into smaller files.") % {"max": max_rows}
 
 
-def _collect_rows(raw_rows: Iterable[Iterable[Any]]) -> tuple[list[str], list[TableRow]]:
+def _collect_rows(raw_rows: Iterable[Iterable[Any]], max_rows: int) -> tuple[list[str], list[TableRow]]:
     header: list[str] | None = None
     rows: list[TableRow] = []
     for number, cells in enumerate(raw_rows, start=1):
@@ -162,13 +162,13 @@ def _collect_rows(raw_rows: Iterable[Iterable[Any]]) -> tuple[list[str], list[Ta
             continue
         if all(_is_blank(c) for c in cells):
             continue
-        if len(rows) >= settings.IMPORT_MAX_ROWS:
-            raise ImportFileError(_too_many_rows())
+        if len(rows) >= max_rows:
+            raise ImportFileError(_too_many_rows(max_rows))
         rows.append(TableRow(number, cells))
     return header or [], rows
 
 
-def _read_xlsx(content: bytes) -> Table:
+def _read_xlsx(content: bytes, max_rows: int) -> Table:
     import openpyxl
 
     try:
@@ -178,7 +178,7 @@ def _read_xlsx(content: bytes) -> Table:
     try:
         if not workbook.worksheets:
             raise ImportFileError(_("The workbook has no sheet."))
-        header, rows = _collect_rows(workbook.worksheets[0].iter_rows(values_only=True))
+        header, rows = _collect_rows(workbook.worksheets[0].iter_rows(values_only=True), max_rows)
     except ImportFileError:
         raise
     except Exception:
@@ -188,7 +188,7 @@ def _read_xlsx(content: bytes) -> Table:
     return Table(header=header, rows=rows, format="xlsx")
 
 
-def _read_csv(content: bytes, name: str) -> Table:
+def _read_csv(content: bytes, name: str, max_rows: int) -> Table:
     looks_like_csv = name.endswith((".csv", ".txt"))
     if b"\x00" in content:
         raise ImportFileError(_not_readable())
@@ -203,7 +203,7 @@ def _read_csv(content: bytes, name: str) -> Table:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
-        header, rows = _collect_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        header, rows = _collect_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), max_rows)
     except csv.Error:
         raise ImportFileError(_not_readable()) from None
     return Table(header=header, rows=rows, format="csv")
@@ -448,6 +448,11 @@ class ImportKind(abc.ABC):
     columns: list[Column] = []
     list_url_name: str | None = None  # where the imported records are listed
     notes: list[Any] = []  # extra lines for the instructions sheet
+    max_rows: int | None = None  # data rows per file; None: the IMPORT_MAX_ROWS setting
+
+    @property
+    def row_limit(self) -> int:
+        return self.max_rows or settings.IMPORT_MAX_ROWS
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -738,7 +743,7 @@ def run_import(kind: ImportKind, uploaded_file, user, *, dry_run: bool = True) -
     """Read, validate and (unless dry_run, and only if every row is valid) save a file."""
     require_permission(user, kind.permission)
     try:
-        table = read_table(uploaded_file)
+        table = read_table(uploaded_file, kind.row_limit)
     except ImportFileError as error:
         return _file_error(kind, error.message)
     report = validate(kind, table, user)
@@ -759,7 +764,7 @@ def build_template(kind: ImportKind, user=None) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     ctx = ImportContext(kind, user)
-    last_row = settings.IMPORT_MAX_ROWS + 1
+    last_row = kind.row_limit + 1
     bold = Font(bold=True)
     required_fill = PatternFill("solid", fgColor="FFE699")
     optional_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -821,7 +826,7 @@ def build_template(kind: ImportKind, user=None) -> bytes:
         _(
             "At most %(rows)s rows and %(size)s per file. A CSV file (UTF-8) with the same header is accepted too."
         )
-        % {"rows": settings.IMPORT_MAX_ROWS, "size": filesizeformat(settings.IMPORT_MAX_FILE_SIZE)},
+        % {"rows": kind.row_limit, "size": filesizeformat(settings.IMPORT_MAX_FILE_SIZE)},
         *[str(note) for note in kind.notes],
     ]
     for number, line in enumerate(lines, start=1):

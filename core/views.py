@@ -1,5 +1,7 @@
 """Pages of the core: public landing, workspace home, audit and access logs, error pages."""
 
+import datetime
+
 from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -30,7 +32,12 @@ def home(request):
         context.update(
             {
                 "participant_count": participants.active().count(),
-                "new_this_month": participants.filter(created_at__date__gte=today.replace(day=1)).count(),
+                # A plain datetime comparison: `__date` would call a conversion function on every row.
+                "new_this_month": participants.filter(
+                    created_at__gte=timezone.make_aware(
+                        datetime.datetime.combine(today.replace(day=1), datetime.time.min)
+                    )
+                ).count(),
                 "permits_expiring": participants.active()
                 .filter(permit_expiry__gte=today, permit_expiry__lte=today + timezone.timedelta(days=60))
                 .order_by("permit_expiry")

@@ -16,6 +16,7 @@ urlpatterns = [
     path(WORKSPACE + "territorio/", include("territory.urls")),
     path(WORKSPACE + "percorsi/", include("paths.urls")),
     path(WORKSPACE + "attivita/", include("activities.urls")),
+    path(WORKSPACE + "attivita/", include("activities.urls_documents")),
     path(WORKSPACE + "account/", include("accounts.urls")),
     path("api/v1/", api.urls),
 ]

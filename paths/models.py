@@ -60,15 +60,15 @@ class ServiceType(Taxonomy):
         verbose_name_plural = _("service types")
 
 
-def _participants(membership, action):
+def _scope_records(records, membership, action, path="participant"):
     from people.models import Participant
 
-    return Participant.objects.scope(membership, action)
+    return Participant.objects.scope_records(records, membership, action, path)
 
 
 class PlanQuerySet(ScopedQuerySet):
     def scope(self, membership, action):
-        return self.filter(participant__in=_participants(membership, VIEW if action == VIEW else "work"))
+        return _scope_records(self, membership, VIEW if action == VIEW else "work")
 
     def current(self):
         return self.filter(is_current=True)
@@ -118,7 +118,7 @@ class GoalStatus(models.TextChoices):
 
 class GoalQuerySet(ScopedQuerySet):
     def scope(self, membership, action):
-        return self.filter(plan__in=IndividualPlan.objects.scope(membership, action))
+        return _scope_records(self, membership, VIEW if action == VIEW else "work", "plan__participant")
 
     def open(self):
         return self.filter(status__in=[GoalStatus.OPEN, GoalStatus.IN_PROGRESS])
@@ -192,7 +192,7 @@ class ServiceOutcome(models.TextChoices):
 class ServiceRecordQuerySet(ScopedQuerySet):
     def scope(self, membership, action):
         if action == VIEW:
-            return self.filter(participant__in=_participants(membership, VIEW))
+            return _scope_records(self, membership, VIEW)
         if not role_can(membership.role, "service.record"):
             return self.none()
         return self.filter(organisation_id=membership.organisation_id)

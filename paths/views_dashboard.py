@@ -5,16 +5,21 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from activities import timeline as activity_timeline
 from core.scoping import VIEW, active_membership, get_for_user, require_permission
 from paths.models import (
+    OPEN_REFERRAL_STATUSES,
     Goal,
     GoalStatus,
     IndividualPlan,
@@ -27,9 +32,11 @@ from paths.models import (
 from people.actions import log_participant_access
 from people.models import Consent, Participant
 
-TIMELINE_LIMIT = 200
-CASELOAD_PARTICIPANTS = 50
-CASELOAD_ROWS = 50
+# Events per page of the timeline; older ones load on demand ("Show earlier events").
+TIMELINE_PAGE = 50
+CASELOAD_PARTICIPANTS = 30
+# Rows of each caseload list; the referral lists link to their full queue.
+CASELOAD_ROWS = 20
 MINE_PER_SOURCE = 100
 RECENT_SERVICE_DAYS = 90
 DUE_SOON_DAYS = 7
@@ -55,11 +62,34 @@ def _at_day(day: datetime.date, moment: datetime.datetime | None = None) -> date
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
+@dataclass(frozen=True)
+class TimelineWindow:
+    """The page asked for: events strictly before `before` (None: the newest), at most `limit` of them.
+
+    Each source returns at most `limit + 1` items from its own window, so the merged timeline knows
+    whether older events exist without counting them."""
+
+    before: datetime.datetime | None = None
+    limit: int = TIMELINE_PAGE
+
+    def newest(self, queryset, field: str):
+        """`queryset` ordered newest first by the datetime `field`, restricted to the window."""
+        if self.before is not None:
+            queryset = queryset.filter(**{f"{field}__lt": self.before})
+        return queryset[: self.limit + 1]
+
+    def newest_by_day(self, queryset, field: str):
+        """Same for a date `field` (the exact moment is decided by the source, then cut by `timeline_items`)."""
+        if self.before is not None:
+            queryset = queryset.filter(**{f"{field}__lte": timezone.localtime(self.before).date()})
+        return queryset[: self.limit + 1]
+
+
 # Each source answers with one or two queries whatever the number of rows; a new source (enrolments,
-# assessments…) is one more function in TIMELINE_SOURCES.
+# assessments…) is one more function in TIMELINE_SOURCES, with the signature (participant, user, window).
 
 
-def _registration(participant, user) -> list[TimelineItem]:
+def _registration(participant, user, window: TimelineWindow) -> list[TimelineItem]:
     return [
         TimelineItem(
             when=participant.created_at,
@@ -71,12 +101,17 @@ def _registration(participant, user) -> list[TimelineItem]:
     ]
 
 
-def _consents(participant, user) -> list[TimelineItem]:
+def _consents(participant, user, window: TimelineWindow) -> list[TimelineItem]:
     items = []
     consents = (
         Consent.objects.visible_to(user, VIEW)
         .filter(participant=participant)
-        .select_related("recorded_by", "withdrawn_by")[:TIMELINE_LIMIT]
+        .select_related("recorded_by", "withdrawn_by")
+    )
+    # A withdrawal is a later event of the same consent: take the window on whichever came last.
+    consents = window.newest(
+        consents.annotate(last_event=Coalesce("withdrawn_at", "recorded_at")).order_by("-last_event", "-pk"),
+        "last_event",
     )
     url = participant.get_absolute_url() + "#consents"
     for consent in consents:
@@ -104,13 +139,27 @@ def _consents(participant, user) -> list[TimelineItem]:
     return items
 
 
-def _services(participant, user) -> list[TimelineItem]:
-    records = (
+def _services(participant, user, window: TimelineWindow) -> list[TimelineItem]:
+    records = window.newest_by_day(
         ServiceRecord.objects.visible_to(user, VIEW)
         .filter(participant=participant)
         .select_related("service_type", "operator", "organisation")
-        .order_by("-date", "-pk")[:TIMELINE_LIMIT]
+        .only(
+            "date",
+            "created_at",
+            "duration_minutes",
+            "outcome",
+            "service_type__name_it",
+            "service_type__name_en",
+            "operator__first_name",
+            "operator__last_name",
+            "operator__email",
+            "organisation__name",
+        )
+        .order_by("-date", "-pk"),
+        "date",
     )
+    url = reverse("paths:service_list")
     return [
         TimelineItem(
             when=_at_day(record.date, record.created_at),
@@ -123,19 +172,20 @@ def _services(participant, user) -> list[TimelineItem]:
                 "organisation": record.organisation.name,
             },
             who=str(record.operator),
-            url=reverse("paths:service_list"),
+            url=url,
             date_only=True,
         )
         for record in records
     ]
 
 
-def _referrals(participant, user) -> list[TimelineItem]:
+def _referrals(participant, user, window: TimelineWindow) -> list[TimelineItem]:
     referrals = Referral.objects.visible_to(user, VIEW).filter(participant=participant)
-    events = (
+    events = window.newest(
         ReferralEvent.objects.filter(referral__in=referrals)
         .select_related("referral__service_type", "referral__to_organisation", "actor", "organisation")
-        .order_by("-at", "-pk")[:TIMELINE_LIMIT]
+        .order_by("-at", "-pk"),
+        "at",
     )
     return [
         TimelineItem(
@@ -154,11 +204,13 @@ def _referrals(participant, user) -> list[TimelineItem]:
     ]
 
 
-def _plans(participant, user) -> list[TimelineItem]:
-    plans = (
+def _plans(participant, user, window: TimelineWindow) -> list[TimelineItem]:
+    plans = window.newest(
         IndividualPlan.objects.visible_to(user, VIEW)
         .filter(participant=participant)
         .select_related("created_by", "organisation")
+        .order_by("-created_at", "-pk"),
+        "created_at",
     )
     base = reverse("paths:plan", args=[participant.pk])
     return [
@@ -177,7 +229,7 @@ def _plans(participant, user) -> list[TimelineItem]:
     ]
 
 
-def _goals(participant, user) -> list[TimelineItem]:
+def _goals(participant, user, window: TimelineWindow) -> list[TimelineItem]:
     """Goals added and updated. A revision copies the goals, so copies are folded into the first one."""
     goals = (
         Goal.objects.visible_to(user, VIEW)
@@ -218,12 +270,13 @@ def _goals(participant, user) -> list[TimelineItem]:
     return items
 
 
-def _mediations(participant, user) -> list[TimelineItem]:
-    mediations = (
+def _mediations(participant, user, window: TimelineWindow) -> list[TimelineItem]:
+    mediations = window.newest(
         MediationRequest.objects.visible_to(user, VIEW)
         .filter(participant=participant)
         .select_related("language", "requested_by")
-        .order_by("-starts_at")[:TIMELINE_LIMIT]
+        .order_by("-starts_at", "-pk"),
+        "starts_at",
     )
     return [
         TimelineItem(
@@ -242,7 +295,7 @@ def _mediations(participant, user) -> list[TimelineItem]:
     ]
 
 
-TIMELINE_SOURCES: list[Callable[[Participant, object], list[TimelineItem]]] = [
+TIMELINE_SOURCES: list[Callable[[Participant, object, TimelineWindow], list[TimelineItem]]] = [
     _registration,
     _consents,
     _services,
@@ -250,13 +303,29 @@ TIMELINE_SOURCES: list[Callable[[Participant, object], list[TimelineItem]]] = [
     _plans,
     _goals,
     _mediations,
+    activity_timeline.enrolments,
+    activity_timeline.assessments,
 ]
 
 
-def timeline_items(participant, user, limit: int = TIMELINE_LIMIT) -> list[TimelineItem]:
-    items = [item for source in TIMELINE_SOURCES for item in source(participant, user)]
+def timeline_items(
+    participant, user, window: TimelineWindow | None = None
+) -> tuple[list[TimelineItem], bool]:
+    """The window's events, newest first, and whether older ones exist."""
+    window = window or TimelineWindow()
+    items = [item for source in TIMELINE_SOURCES for item in source(participant, user, window)]
+    if window.before is not None:
+        items = [item for item in items if item.when < window.before]
     items.sort(key=lambda item: item.when, reverse=True)
-    return items[:limit]
+    return items[: window.limit], len(items) > window.limit
+
+
+def _parse_before(value: str) -> datetime.datetime | None:
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
 @login_required
@@ -265,13 +334,21 @@ def timeline(request, participant_id):
     participant = get_for_user(
         Participant.objects.select_related("owner", "created_by"), request.user, VIEW, pk=participant_id
     )
-    log_participant_access(participant, acting_user=request.user, request=request)
-    items = timeline_items(participant, request.user)
-    return render(
-        request,
-        "paths/timeline.html",
-        {"participant": participant, "items": items, "limit": TIMELINE_LIMIT},
-    )
+    window = TimelineWindow(before=_parse_before(request.GET.get("prima", "")))
+    if window.before is None:
+        # Reading the first page is reading the record; older pages are the same reading, continued.
+        log_participant_access(participant, acting_user=request.user, request=request)
+    items, has_more = timeline_items(participant, request.user, window)
+    context = {
+        "participant": participant,
+        "items": items,
+        "has_more": has_more,
+        "older_url": "?" + urlencode({"prima": items[-1].when.isoformat()}) if has_more and items else "",
+        "page_size": window.limit,
+    }
+    if request.htmx and window.before is not None:
+        return render(request, "paths/_timeline_items.html", context)
+    return render(request, "paths/timeline.html", context)
 
 
 @login_required
@@ -309,21 +386,45 @@ def caseload(request):
     )
     # Goals of the organisation's plans (the goal form assigns owners among its own staff), due soon or late.
     goals = list(
-        Goal.objects.open()
+        Goal.objects.visible_to(user, VIEW)
+        .open()
         .filter(
             owner_organisation=org,
             plan__is_current=True,
             due_date__isnull=False,
             due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
         )
-        .filter(plan__participant__in=visible)
-        .select_related("plan__participant", "area", "owner")
+        .select_related("plan__participant", "owner")
+        .only(
+            "title",
+            "due_date",
+            "plan__participant__first_name",
+            "plan__participant__last_name",
+            "owner__first_name",
+            "owner__last_name",
+            "owner__email",
+        )
         .order_by("due_date", "pk")[:CASELOAD_ROWS]
     )
     for goal in goals:
         goal.days_late = (today - goal.due_date).days
-    referrals = Referral.objects.visible_to(user, VIEW).select_related(
-        "service_type", "from_organisation", "to_organisation", "assigned_to"
+    referrals = (
+        Referral.objects.visible_to(user, VIEW)
+        .select_related("service_type", "from_organisation", "to_organisation")
+        .only(
+            "sent_at",
+            "status",
+            "urgent",
+            "summary",
+            "service_type__name_it",
+            "service_type__name_en",
+            "from_organisation__name",
+            "to_organisation__name",
+        )
+    )
+    totals = Referral.objects.visible_to(user, VIEW).aggregate(
+        awaiting=Count("pk", filter=Q(to_organisation=org, status=ReferralStatus.SENT)),
+        sent_open=Count("pk", filter=Q(from_organisation=org, status__in=OPEN_REFERRAL_STATUSES)),
     )
     awaiting = list(referrals.awaiting_answer_from(org).order_by("sent_at")[:CASELOAD_ROWS])
     sent_open = list(referrals.sent_open_by(org).order_by("sent_at")[:CASELOAD_ROWS])
@@ -335,6 +436,7 @@ def caseload(request):
             "goals": goals,
             "awaiting": awaiting,
             "sent_open": sent_open,
+            "totals": totals,
             "today": today,
             "limit": CASELOAD_PARTICIPANTS,
         },

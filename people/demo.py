@@ -433,6 +433,9 @@ def seed_demo(
         from paths.demo import seed_paths  # plans, services, referrals, mediation for the demo people
 
         result.counts.update(seed_paths(seed, size, generator.today))
+        from activities.demo import seed_activities  # courses, events, enrolments, attendance, assessments
+
+        result.counts.update(seed_activities(seed, size, generator.today))
     result.elapsed = time.monotonic() - started
     return result
 
@@ -443,8 +446,10 @@ def delete_demo_data() -> dict[str, int]:
     counts: dict[str, int] = {}
     with disable_auditlog(), transaction.atomic():
         try:
+            from activities.demo import delete_activities_demo_data
             from paths.demo import delete_paths_demo_data  # what points to demo people, logins, bodies
 
+            delete_activities_demo_data()
             delete_paths_demo_data()
             counts["participants"] = _delete_demo_participants()
             users = User.objects.filter(email__iendswith="@" + DEMO_EMAIL_DOMAIN)
@@ -519,6 +524,8 @@ _KNOWN_RELATIONS = {
         ("ServiceRecord", "participant"),
         ("Referral", "participant"),
         ("MediationRequest", "participant"),
+        # activities rows: deleted first by activities.demo.delete_activities_demo_data
+        ("Enrolment", "participant"),
     },
     Consent: {("Consent_organisations", "consent"), ("Consent", "supersedes"), ("Referral", "consent")},
     VulnerabilityFlag: set(),

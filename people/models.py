@@ -116,21 +116,35 @@ class ParticipantQuerySet(ScopedQuerySet):
     (edit the registry data, owner organisation only)."""
 
     def scope(self, membership, action):
+        condition = self.scope_condition(membership, action)
+        return self.none() if condition is None else self.filter(condition)
+
+    def scope_condition(self, membership, action, path: str = "") -> Q | None:
+        """The scope as a condition on the participant reached through `path` ("" for participants
+        themselves, "participant" or "plan__participant" for their records); None means nothing.
+
+        Records of a person filter with this condition directly instead of `participant__in=<scope>`, so
+        the database checks the person's owner row by row rather than listing every participant the
+        organisation reaches (which costs milliseconds on each query of a participant's page)."""
         permission = {VIEW: "participant.view", WORK: "plan.change"}.get(action, "participant.change")
         if not role_can(membership.role, permission):
-            return self.none()
+            return None
         if membership.role in ALL_RECORDS_ROLES:
-            return self
-        own = Q(owner_id=membership.organisation_id)
+            return Q()
+        prefix = f"{path}__" if path else ""
+        own = Q(**{f"{prefix}owner_id": membership.organisation_id})
         if action not in (VIEW, WORK):
-            return self.filter(own)
+            return own
         # While a referral to the organisation is accepted, it sees and works on the person.
         from paths.models import Referral
 
-        via_referral = Q(
-            pk__in=Referral.objects.active_for(membership.organisation_id).values("participant_id")
-        )
-        return self.filter(own | via_referral)
+        accepted = Referral.objects.active_for(membership.organisation_id).values("participant_id")
+        return own | Q(**{f"{path}__in" if path else "pk__in": accepted})
+
+    def scope_records(self, records, membership, action, path: str = "participant"):
+        """Filter `records` (a queryset of a person's records) to the people in scope."""
+        condition = self.scope_condition(membership, action, path)
+        return records.none() if condition is None else records.filter(condition)
 
     def active(self):
         return self.filter(status=ParticipantStatus.ACTIVE)
@@ -322,7 +336,7 @@ class ConsentQuerySet(ScopedQuerySet):
         raise ValidationError(_("Consents are never deleted: withdraw them instead."))
 
     def scope(self, membership, action):
-        return self.filter(participant__in=Participant.objects.scope(membership, action))
+        return Participant.objects.scope_records(self, membership, action)
 
     def in_force(self):
         return self.filter(granted=True, withdrawn_at__isnull=True)
@@ -426,7 +440,7 @@ class VulnerabilityKind(models.TextChoices):
 
 class VulnerabilityFlagQuerySet(ScopedQuerySet):
     def scope(self, membership, action):
-        return self.filter(participant__in=Participant.objects.scope(membership, action))
+        return Participant.objects.scope_records(self, membership, action)
 
 
 class VulnerabilityFlag(models.Model):

@@ -402,3 +402,14 @@ def test_operator_entered_feedback(org_a, operator_a, participant_a):
         actions.enter_feedback(activity, answer, acting_user=operator_a, enrolment=enrolment)
     actions.enter_feedback(activity, answer, acting_user=operator_a)  # anonymous paper questionnaire
     assert FeedbackResponse.objects.filter(activity=activity).count() == 2
+
+
+def test_an_event_with_a_zero_percent_rule_still_needs_attendance(org_a, operator_a):
+    rule = CompletionRule.objects.get(code="evento-presenza")
+    event = make_activity(org_a, kind="community_event", audience="public", action="03", completion_rule=rule)
+    session = make_sessions(event, count=1, hours=2)[0]
+    came, stayed_home = enrol_many(event, operator_a, org_a, 2)
+    actions.mark_attendance(session, came, "present", acting_user=operator_a)
+    assert actions.close_activity(event, acting_user=operator_a) == {"completed": 1, "not_met": 1}
+    stayed_home.refresh_from_db()
+    assert stayed_home.status == EnrolmentStatus.ENROLLED

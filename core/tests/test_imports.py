@@ -604,7 +604,13 @@ def test_viewer_gets_403(client, imp_viewer):
 def test_operator_sees_only_participants(client, imp_operator):
     client.force_login(imp_operator)
     response = client.get(reverse("core:import_index"))
-    assert [k.slug for k in response.context["kinds"]] == ["participants", "services"]
+    assert [k.slug for k in response.context["kinds"]] == [
+        "participants",
+        "services",
+        "enrolments",
+        "attendance",
+        "assessments",
+    ]
     assert reverse("core:import_upload", args=["organisations"]) not in response.content.decode()
     assert client.get(reverse("core:import_upload", args=["organisations"])).status_code == 403
     upload = imp_xlsx(["name", "kind", "municipality_istat"], [["Ente", "school", NAPOLI]])

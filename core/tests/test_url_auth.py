@@ -34,6 +34,12 @@ PUBLIC_URL_NAMES = frozenset(
         # endpoint still needs a token or a session (checked below).
         "openapi-view",
         "openapi-json",
+        # Activities: the certificate check (initials only, rate-limited) and the feedback questionnaire
+        # reached through a personal link (unknown tokens answer 404).
+        "certificate_verify_form",
+        "certificate_verify",
+        "feedback_answer",
+        "feedback_thanks",
     }
 )
 # Static files are served by WhiteNoise outside the URLconf; they are public by nature.

@@ -100,7 +100,32 @@ def test_timeline_queries_do_not_grow_with_the_items(operator_a, participant_a, 
     fill_history(participant_a, operator_a, 17)
     with django_assert_num_queries(few):
         response = client.get(url)
-    assert len([i for i in response.context["items"] if i.kind == "service"]) == 20
+    assert len([i for i in response.context["items"] if i.kind == "service"]) >= 10
+    assert response.context["has_more"]  # 62 events, the first page shows 50
+
+
+def test_timeline_pages_through_older_events_without_gaps_or_repeats(operator_a, participant_a):
+    from paths.views_dashboard import TIMELINE_PAGE
+
+    fill_history(participant_a, operator_a, 25)  # 25 services, 25 goals, 25 consents, a plan, a registration
+    client = client_for(operator_a)
+    url = reverse("paths:timeline", args=[participant_a.pk])
+    first = client.get(url)
+    assert len(first.context["items"]) == TIMELINE_PAGE and first.context["has_more"]
+    seen = [(i.kind, i.when, i.text) for i in first.context["items"]]
+    older_url = first.context["older_url"]
+    while older_url:
+        page = client.get(url + older_url, headers={"HX-Request": "true"})
+        assert page.status_code == 200
+        assert next(t.name for t in page.templates) == "paths/_timeline_items.html"  # a fragment for htmx
+        seen += [(i.kind, i.when, i.text) for i in page.context["items"]]
+        older_url = page.context["older_url"]
+    assert len(seen) == len(set(seen)) == 25 * 3 + 2
+    assert [when for _kind, when, _text in seen] == sorted((w for _k, w, _t in seen), reverse=True)
+    # Without JavaScript the link opens a whole page of older events.
+    plain = client.get(url + first.context["older_url"])
+    assert "paths/timeline.html" in [t.name for t in plain.templates]
+    assert client.get(url + "?prima=not-a-date").context["items"] == first.context["items"]
 
 
 def test_viewer_sees_the_timeline_and_other_org_gets_404(viewer_a, operator_b, participant_a):
