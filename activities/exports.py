@@ -115,7 +115,7 @@ def register_workbook(activity: Activity, user) -> bytes:
         _("Status"),
         *[_session_label(s, days[s.date] > 1) for s in held],
         _("Attended hours"),
-        _("% of hours"),
+        _("Percentage of hours"),
         _("Completion rule met"),
     ]
     rows = []
@@ -150,7 +150,7 @@ def register_workbook(activity: Activity, user) -> bytes:
         )
     _write_rows(register, header, rows, bold)
     register.freeze_panes = "C2"
-    totals = [None, _("Present"), None, None, *[present_count[s.pk] for s in held]]
+    totals = [None, pgettext("number of people", "Present"), None, None, *[present_count[s.pk] for s in held]]
     register.append(totals)
     for cell in register[register.max_row]:
         cell.font = bold
@@ -203,9 +203,9 @@ def register_workbook(activity: Activity, user) -> bytes:
             _("Topic"),
             _("Venue"),
             _("Cancelled"),
-            _("Present"),
-            _("Absent"),
-            _("Excused"),
+            pgettext("number of people", "Present"),
+            pgettext("number of people", "Absent"),
+            pgettext("number of people", "Excused"),
         ],
         [
             [

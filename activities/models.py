@@ -100,7 +100,7 @@ class CompletionRule(models.Model):
     name_it = models.CharField(_("Italian name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200)
     min_attendance_percent = models.DecimalField(
-        _("minimum attendance (% of hours)"),
+        _("minimum attendance (percentage of hours)"),
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(100)],

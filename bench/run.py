@@ -202,7 +202,10 @@ def main() -> None:
         "target_p95_ms": CONCURRENCY_TARGET_MS,
         "pages": concurrency,
     }
-    (RESULTS / "results.json").write_text(json.dumps(results, indent=2))
+    import bench_activities  # bench/bench_activities.py (issue 4): attendance marks, register, import
+
+    activity_lines = bench_activities.run(results)
+    (RESULTS / "results.json").write_text(json.dumps(results, indent=2, default=str))
     lines = [
         f"# Benchmark — dataset `{SIZE}` ({results['participants']} participants), {results['machine']['cpus']} CPUs",
         "",
@@ -231,6 +234,7 @@ def main() -> None:
             for c in concurrency
         ],
     ]
+    lines += ["", *activity_lines]
     (RESULTS / "results.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from activities import actions
 from activities.models import (
@@ -127,7 +128,7 @@ def test_the_questionnaire_asks_the_kept_questions_with_big_choices(client, invi
     page = response.content.decode()
     for name in ("helpful_for_integration", "satisfaction"):
         label = str(FeedbackResponse._meta.get_field(name).verbose_name)
-        assert label in page
+        assert escape(label) in page
         for value in range(1, 6):
             assert f'name="{name}" value="{value}"' in page
     assert 'name="anonymous"' in page
