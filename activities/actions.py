@@ -86,9 +86,11 @@ def check_completion(
     total = total_hours if total_hours is not None else activity_hours(enrolment.activity)
     percent = attendance_percent(enrolment.attended_hours, total)
     required = Decimal(rule.min_attendance_percent)
-    # Whatever the rule, completing means having attended something (a 0% rule: attended at all).
-    hours_ok = bool(enrolment.attended_hours) and (
-        required == 0 or (percent is not None and percent >= required)
+    attended = Decimal(enrolment.attended_hours)
+    # Whatever the rule, completing means having attended something (a 0% rule: attended at all). The
+    # comparison is exact: 13.99 hours of 20 is 69.95%, short of 70% even if it displays as 70.0%.
+    hours_ok = bool(attended) and (
+        required == 0 or (bool(total) and attended * 100 >= required * Decimal(total))
     )
     missing_exit = False
     if rule.requires_exit_assessment:
@@ -305,7 +307,10 @@ def validate_mark(session: Session, status: str, hours) -> Decimal:
     if hours in (None, ""):
         return Decimal(session.hours)
     try:
-        hours = Decimal(str(hours).replace(",", "."))
+        hours = Decimal(str(hours).strip().replace(",", "."))
+        if not hours.is_finite():
+            raise ArithmeticError
+        hours = hours.quantize(Decimal("0.01"))
     except ArithmeticError:
         raise ValidationError(_("Hours must be a number.")) from None
     if hours <= 0 or hours > session.hours:
@@ -345,7 +350,10 @@ def mark_all_present(session: Session, *, acting_user) -> int:
     validate_mark(session, AttendanceStatus.PRESENT, None)
     if session.date > timezone.localdate():
         raise ValidationError(_("Attendance cannot be recorded for a future session."))
-    unmarked = session.activity.enrolments.filter(status__in=ON_REGISTER).exclude(attendance__session=session)
+    # People who dropped out stay on the register (their past marks) but are not marked present in bulk.
+    unmarked = session.activity.enrolments.filter(
+        status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+    ).exclude(attendance__session=session)
     marks = [
         Attendance(
             session=session,
@@ -368,6 +376,11 @@ def mark_all_present(session: Session, *, acting_user) -> int:
 def assessment_date_error(activity: Activity, moment: str, date: datetime.date) -> str | None:
     """Why an assessment date is impossible for this course, or None."""
     margin = datetime.timedelta(days=ASSESSMENT_MARGIN_DAYS)
+    # Dates near the calendar's ends cannot take the margin; any real course is far from them.
+    if not (
+        datetime.date.min + margin <= activity.start_date and activity.end_date <= datetime.date.max - margin
+    ):
+        return _("The activity's dates are not valid.")
     if date > timezone.localdate():
         return _("The assessment date is in the future.")
     if moment == AssessmentMoment.ENTRY and not (activity.start_date - margin <= date <= activity.end_date):
@@ -547,6 +560,28 @@ def feedback_invitation(enrolment: Enrolment, *, acting_user) -> FeedbackInvitat
     return invitation
 
 
+def feedback_invitations(activity: Activity, enrolments, *, acting_user) -> dict[int, FeedbackInvitation]:
+    """The personal links of several enrolments of one activity, creating the missing ones in one go.
+    Returns them by enrolment id."""
+    get_for_user(Activity.objects.all(), acting_user, REGISTER, pk=activity.pk)
+    ids = {e.pk for e in enrolments if e.activity_id == activity.pk}
+    existing = {i.enrolment_id: i for i in FeedbackInvitation.objects.filter(enrolment_id__in=ids)}
+    missing = [FeedbackInvitation(enrolment_id=pk) for pk in ids - existing.keys()]
+    if missing:
+        with transaction.atomic():
+            FeedbackInvitation.objects.bulk_create(missing)
+        existing.update({i.enrolment_id: i for i in FeedbackInvitation.objects.filter(enrolment_id__in=ids)})
+    return existing
+
+
+def has_answered(enrolment: Enrolment) -> bool:
+    """Whether the person answered, named or anonymously (a used link counts)."""
+    return (
+        FeedbackResponse.objects.filter(enrolment=enrolment).exists()
+        or FeedbackInvitation.objects.filter(enrolment=enrolment, used_at__isnull=False).exists()
+    )
+
+
 FEEDBACK_FIELDS = ("helpful_for_integration", "satisfaction", "would_recommend", "comment")
 
 
@@ -561,15 +596,23 @@ def answer_feedback_link(token: str, data: dict, *, anonymous: bool, language: s
     )
     if invitation is None:
         raise PermissionDenied
-    if invitation.used_at is not None:
+    if (
+        invitation.used_at is not None
+        or FeedbackResponse.objects.filter(enrolment=invitation.enrolment).exists()
+    ):
         raise ValidationError(_("This questionnaire has already been answered. Thank you!"))
-    invitation.used_at = timezone.now()
+    now = timezone.now()
+    # An anonymous answer must not be joinable to the person through its time: the link is marked used
+    # at the start of the day, and the answer keeps the day only.
+    moment = now.replace(hour=0, minute=0, second=0, microsecond=0) if anonymous else now
+    invitation.used_at = moment
     invitation.save(update_fields=["used_at"])
     return FeedbackResponse.objects.create(
         activity=invitation.enrolment.activity,
         enrolment=None if anonymous else invitation.enrolment,
         language=language,
         channel=FeedbackChannel.LINK,
+        submitted_at=moment,
         **{k: data.get(k) for k in FEEDBACK_FIELDS if k in data},
     )
 
@@ -583,9 +626,12 @@ def enter_feedback(
     if enrolment is not None:
         if enrolment.activity_id != activity.pk:
             raise ValidationError(_("This person is not enrolled in this activity."))
-        if FeedbackResponse.objects.filter(enrolment=enrolment).exists():
+        if has_answered(enrolment):
             raise ValidationError(_("This person has already answered."))
-        FeedbackInvitation.objects.filter(enrolment=enrolment).update(used_at=timezone.now())
+        # The person's link, printed or not yet, can no longer be used.
+        invitation, _created = FeedbackInvitation.objects.get_or_create(enrolment=enrolment)
+        invitation.used_at = timezone.now()
+        invitation.save(update_fields=["used_at"])
     return FeedbackResponse.objects.create(
         activity=activity,
         enrolment=enrolment,

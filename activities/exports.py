@@ -40,6 +40,27 @@ def safe_cell(value):
     return value
 
 
+SHEET_TITLE_FORBIDDEN = str.maketrans("", "", "[]:*?/\\")
+SHEET_TITLE_MAX = 31
+
+
+def sheet_title(title, fallback: str) -> str:
+    """A (translated) text made a valid Excel sheet name: at most 31 characters, none of []:*?/\\, not
+    starting or ending with an apostrophe, not empty."""
+    text = " ".join(str(title).translate(SHEET_TITLE_FORBIDDEN).split())[:SHEET_TITLE_MAX].strip("' ")
+    return text or fallback
+
+
+def register_sheet_titles() -> dict[str, str]:
+    """The names of the register workbook's sheets, in the active language."""
+    context = "sheet of the register workbook"
+    return {
+        "register": sheet_title(pgettext(context, "Register"), "Register"),
+        "sessions": sheet_title(pgettext(context, "Sessions"), "Sessions"),
+        "assessments": sheet_title(pgettext(context, "Assessments"), "Assessments"),
+    }
+
+
 def register_people(activity: Activity, user):
     """The people on the register of an activity (scoped), alphabetical."""
     enrolments = (
@@ -70,8 +91,9 @@ def _write_rows(sheet, header, rows, bold):
 
 
 def register_workbook(activity: Activity, user) -> bytes:
-    """The register as XLSX: "Registro" (one row per person, one column per session held, totals),
-    "Sessioni" (the calendar with head counts), "Valutazioni" (entry and exit CEFR levels)."""
+    """The register as XLSX: "Register" (one row per person, one column per session held, totals),
+    "Sessions" (the calendar with head counts), "Assessments" (entry and exit CEFR levels); the sheet
+    names are translated (Registro, Sessioni, Valutazioni in Italian)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -102,9 +124,10 @@ def register_workbook(activity: Activity, user) -> bytes:
     workbook.properties.title = safe_cell(activity.title)
     workbook.properties.creator = "InterAzioni"
 
-    # --- Registro
+    # --- Register
     register = workbook.active
-    register.title = "Registro"
+    titles = register_sheet_titles()
+    register.title = titles["register"]
     days = defaultdict(int)
     for session in held:
         days[session.date] += 1
@@ -184,8 +207,8 @@ def register_workbook(activity: Activity, user) -> bytes:
     register.print_options.gridLines = True
     register.page_setup.orientation = "landscape"
 
-    # --- Sessioni
-    calendar = workbook.create_sheet("Sessioni")
+    # --- Sessions
+    calendar = workbook.create_sheet(titles["sessions"])
     absent_count = defaultdict(int)
     excused_count = defaultdict(int)
     for (_enrolment_id, session_id), (status, _hours) in marks.items():
@@ -230,8 +253,8 @@ def register_workbook(activity: Activity, user) -> bytes:
     for letter, width in zip("ABCDEFGHIJ", (12, 8, 8, 8, 36, 30, 10, 10, 10, 10), strict=True):
         calendar.column_dimensions[letter].width = width
 
-    # --- Valutazioni
-    levels = workbook.create_sheet("Valutazioni")
+    # --- Assessments
+    levels = workbook.create_sheet(titles["assessments"])
 
     def level(assessment):
         return CEFRLevel(assessment.overall).label if assessment else None

@@ -38,6 +38,10 @@ from territory.models import Language, Municipality
 TRAINER_ROLES = (Role.TRAINER, Role.OPERATOR)
 MAX_SERIES_SESSIONS = 200
 DEFAULT_COMPLETION_RULE = "presenza-70"
+# The dates an activity may have: any real course falls well inside, and date arithmetic (series of
+# sessions, assessment margins) never reaches the calendar's ends.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_SESSION_HOURS = Decimal("24")
 
 
 class TimeInput(forms.TimeInput):
@@ -182,9 +186,9 @@ class ActivityForm(forms.ModelForm):
         ]
         self.fields["status"].choices = statuses
         self.fields["status"].help_text = _("To end an activity use “Close activity” on its page.")
-        selected = self["municipality"].value()
+        selected = str(self["municipality"].value() or "")
         self.fields["municipality"].widget.choices = municipality_choices(
-            int(selected) if str(selected or "").isdigit() else None
+            int(selected) if selected.isascii() and selected.isdigit() and len(selected) <= 9 else None
         )
         if not instance.pk:
             self.fields["completion_rule"].initial = (
@@ -198,6 +202,15 @@ class ActivityForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        for name in ("start_date", "end_date"):
+            day = data.get(name)
+            if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                self.add_error(
+                    name,
+                    _("Enter a date between the years %(first)s and %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
+                data.pop(name, None)
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
@@ -273,6 +286,7 @@ class SessionSeriesForm(forms.Form):
         label=_("Hours per session"),
         required=False,
         min_value=Decimal("0.25"),
+        max_value=MAX_SESSION_HOURS,
         max_digits=5,
         decimal_places=2,
         help_text=_("Left empty: computed from the start and end times."),
@@ -295,7 +309,20 @@ class SessionSeriesForm(forms.Form):
                     "first_date",
                     _("The activity starts on %(date)s.") % {"date": f"{self.activity.start_date:%d/%m/%Y}"},
                 )
-            dates = series_dates(first, set(weekdays), count)
+            if first > self.activity.end_date:  # checked before counting days that may not exist
+                self.add_error(
+                    "first_date",
+                    _("The activity ends on %(date)s.") % {"date": f"{self.activity.end_date:%d/%m/%Y}"},
+                )
+                return data
+            try:
+                dates = series_dates(first, set(weekdays), count)
+            except OverflowError:  # past the year 9999: only for an activity ending near the calendar's end
+                self.add_error(
+                    "count",
+                    _("The activity ends on %(date)s.") % {"date": f"{self.activity.end_date:%d/%m/%Y}"},
+                )
+                return data
             if dates[-1] > self.activity.end_date:
                 self.add_error(
                     "count",
@@ -364,14 +391,27 @@ class EnrolPersonForm(forms.Form):
         data = super().clean()
         if data.get("link_account"):
             email = (data.get("email") or "").strip()
+            organisation = data.get("organisation")
             if not email:
                 self.add_error("email", _("Enter the e-mail of the account to link."))
+            elif organisation is None:
+                if "organisation" not in self.errors:
+                    self.add_error("organisation", _("Choose the organisation of the account to link."))
             else:
-                self.account = User.objects.filter(
-                    email__iexact=email, is_active=True, memberships__is_active=True
-                ).first()
+                # Only accounts acting for the chosen organisation: whether the e-mail has an account
+                # elsewhere is not for this form to tell.
+                self.account = (
+                    User.objects.filter(
+                        email__iexact=email,
+                        is_active=True,
+                        memberships__is_active=True,
+                        memberships__organisation=organisation,
+                    )
+                    .distinct()
+                    .first()
+                )
                 if self.account is None:
-                    self.add_error("email", _("No active platform account has this e-mail."))
+                    self.add_error("email", _("No account of this organisation has this e-mail."))
         return data
 
     def enrol_kwargs(self) -> dict:

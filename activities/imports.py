@@ -21,13 +21,14 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from activities import actions
+from activities.exports import safe_cell
 from activities.models import (
     HOLDS_PLACE,
     REGISTER,
@@ -59,7 +60,7 @@ from core.imports import (
     register,
     text,
 )
-from core.scoping import CHANGE
+from core.scoping import CHANGE, VIEW, user_can
 from paths.imports import parse_positive_int
 from people.imports import parse_codice_fiscale
 from people.models import WORK, Participant
@@ -107,7 +108,7 @@ IMPORT_STATUSES = [
     (EnrolmentStatus.DROPPED_OUT.value, EnrolmentStatus.DROPPED_OUT.label),
 ]
 PERSON_COLUMNS = ("enrolment_id", "participant_id", "codice_fiscale")
-TIME_RE = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?(?::\d{2})?$")
+TIME_RE = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?(?::\d{2})?$", re.ASCII)
 
 
 def _chunks(values: Iterable, size: int = QUERY_CHUNK) -> Iterable[list]:
@@ -195,6 +196,26 @@ def parse_level(value, ctx) -> int:
     return level
 
 
+def _may_view_participants(ctx: ImportContext) -> bool:
+    return ctx.cached("may_view_participants", lambda: user_can(ctx.user, "participant.view"))
+
+
+def _participant_lookup(parser: Callable) -> Callable:
+    """The parser of a column that finds a person through their participant record (participant_id,
+    codice_fiscale). Who may not open participant records (trainers) names people by enrolment_id only:
+    any value here gets one message, the same whatever it is, so that nothing can be learnt from it."""
+
+    def parse(value, ctx):
+        if not _may_view_participants(ctx):
+            raise CellError(
+                _("Name people by enrolment_id (the enrolment number, as in the register export).")
+            )
+        return parser(value, ctx)
+
+    parse.__name__ = parser.__name__
+    return parse
+
+
 PERSON_HELP = gettext_lazy("Give one of enrolment_id, participant_id or codice_fiscale.")
 PERSON_COLUMN_LIST = [
     Column(
@@ -209,7 +230,7 @@ PERSON_COLUMN_LIST = [
     Column(
         "participant_id",
         gettext_lazy("Participant number"),
-        parser=parse_positive_int,
+        parser=_participant_lookup(parse_positive_int),
         help=gettext_lazy(
             "The participant's number (as in the address of their page). Give this, enrolment_id or "
             "codice_fiscale."
@@ -219,7 +240,7 @@ PERSON_COLUMN_LIST = [
     Column(
         "codice_fiscale",
         gettext_lazy("Codice fiscale"),
-        parser=parse_codice_fiscale,
+        parser=_participant_lookup(parse_codice_fiscale),
         help=gettext_lazy("The participant's codice fiscale. Give this, enrolment_id or participant_id."),
         default="",
     ),
@@ -252,19 +273,20 @@ def _activities_sheet(ctx: ImportContext, action: str):
         .select_related("organiser")
         .order_by("-start_date", "title")[:ACTIVITIES_LISTED]
     )
+    # Titles and names are typed by users: written so that a spreadsheet never evaluates them as formulas.
     rows = [
         [
             a.pk,
-            a.title,
-            a.get_kind_display(),
+            safe_cell(a.title),
+            safe_cell(str(a.get_kind_display())),
             a.start_date.strftime("%d/%m/%Y"),
             a.end_date.strftime("%d/%m/%Y"),
-            a.organiser.name,
+            safe_cell(a.organiser.name),
         ]
         for a in activities
     ]
     header = [_("Number"), _("Activity"), _("Kind"), _("Start"), _("End"), _("Organiser")]
-    return (_("Activities"), header, rows)
+    return (_("Activities"), [safe_cell(h) for h in header], rows)
 
 
 def _resolve_activities(rows: list[RowData], ctx: ImportContext, action: str, message: str) -> dict:
@@ -287,18 +309,30 @@ def _resolve_activities(rows: list[RowData], ctx: ImportContext, action: str, me
 
 
 class _Enrolled:
-    """The enrolments of the activities a file names, looked up by enrolment, participant or codice fiscale."""
+    """The enrolments of the activities a file names, looked up by enrolment, participant or codice fiscale.
 
-    def __init__(self, activity_ids: Iterable[int]):
+    The participant number and the codice fiscale find only people whose record the user may open (the
+    others read as unknown); who may open none (trainers) names people by enrolment number only."""
+
+    def __init__(self, activity_ids: Iterable[int], ctx: ImportContext):
         self.by_pk: dict[int, tuple] = {}
         self.by_participant: dict[tuple[int, int], tuple] = {}
         self.by_code: dict[tuple[int, str], list[tuple]] = {}
+        fields = ("pk", "activity_id", "kind", "participant_id", "participant__codice_fiscale", "status")
+        may_view = _may_view_participants(ctx)
+        visible = Participant.objects.visible_to(ctx.user, VIEW).values("pk")
         for chunk in _chunks(activity_ids):
-            for entry in Enrolment.objects.filter(activity_id__in=chunk).values_list(
-                "pk", "activity_id", "kind", "participant_id", "participant__codice_fiscale", "status"
-            ):
+            enrolments = Enrolment.objects.filter(activity_id__in=chunk)
+            if may_view:
+                enrolments = enrolments.annotate(
+                    shown=ExpressionWrapper(Q(participant__in=visible), output_field=BooleanField())
+                )
+            for entry in enrolments.values_list(*fields, *(["shown"] if may_view else [])):
+                entry, shown = entry[: len(fields)], may_view and entry[-1]
                 pk, activity_id, _kind, participant_id, code, _status = entry
                 self.by_pk[pk] = entry
+                if not shown:
+                    continue
                 if participant_id:
                     self.by_participant[(activity_id, participant_id)] = entry
                 if code:
@@ -698,7 +732,7 @@ class AttendanceImport(ImportKind):
         activities = _resolve_activities(
             rows, ctx, REGISTER, _("No activity whose register you keep has this number.")
         )
-        enrolled = _Enrolled(activities)
+        enrolled = _Enrolled(activities, ctx)
         sessions: dict[tuple[int, datetime.date], list[Session]] = {}
         for chunk in _chunks(activities):
             for session in Session.objects.filter(activity_id__in=chunk).only(
@@ -923,7 +957,7 @@ class AssessmentImport(ImportKind):
         activities = _resolve_activities(
             rows, ctx, REGISTER, _("No activity whose register you keep has this number.")
         )
-        enrolled = _Enrolled(activities)
+        enrolled = _Enrolled(activities, ctx)
         seen: dict[tuple[int, str], int] = {}
         for row in rows:
             activity = row.values.get("activity")

@@ -128,18 +128,23 @@ class ActivityQuerySet(ScopedQuerySet):
             if role in REGIONAL_ROLES:
                 return self
             if role == Role.TRAINER:
-                return self.filter(trainers=membership.user_id)
+                return self._taught(membership)
             org = membership.organisation_id
             return self.filter(Q(organiser_id=org) | Q(pk__in=self._partnered(org)))
         if action == REGISTER:
             if role == Role.TRAINER:
-                return self.filter(trainers=membership.user_id)
+                return self._taught(membership)
             if not role_can(role, "attendance.record"):
                 return self.none()
             return self.filter(organiser_id=membership.organisation_id)
         if not role_can(role, "activity.change"):
             return self.none()
         return self.filter(organiser_id=membership.organisation_id)
+
+    def _taught(self, membership):
+        # Assigned as trainer *and* acting for the organiser: a trainer who left the organisation keeps
+        # nothing, even if still listed on the activity.
+        return self.filter(trainers=membership.user_id, organiser_id=membership.organisation_id)
 
     @staticmethod
     def _partnered(organisation_id):
@@ -276,7 +281,10 @@ class Session(models.Model):
     start_time = models.TimeField(_("start time"), null=True, blank=True)
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     hours = models.DecimalField(
-        _("hours"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.25"))]
+        _("hours"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(24)],
     )
     topic = models.CharField(_("topic"), max_length=200, blank=True)
     venue = models.CharField(_("venue"), max_length=250, blank=True)
@@ -325,7 +333,7 @@ class EnrolmentQuerySet(ScopedQuerySet):
             if role in ALL_RECORDS_ROLES:
                 return self
             if role == Role.TRAINER:
-                return self.filter(activity__trainers=membership.user_id)
+                return self.filter(activity__in=Activity.objects.scope(membership, VIEW))
             if not role_can(role, "enrolment.view"):
                 return self.none()
             from people.models import Participant

@@ -66,7 +66,9 @@ def can(user, activity: Activity, action: str) -> bool:
 
 
 def attach_visible_participants(user, enrolments) -> None:
-    """`visible_participant` on each enrolment: the participant when the user may open the record.
+    """`visible_participant` on each enrolment: the participant when the user may open the record; and
+    `shows_childcare`: whether the user may see that the person needs childcare (as in the API: for a
+    participant, only who may open the record).
 
     Trainers see the register's names only: they never get a link to the participant's record."""
     ids = {e.participant_id for e in enrolments if e.participant_id}
@@ -77,6 +79,7 @@ def attach_visible_participants(user, enrolments) -> None:
         )
     for enrolment in enrolments:
         enrolment.visible_participant = enrolment.participant if enrolment.participant_id in visible else None
+        enrolment.shows_childcare = enrolment.participant_id is None or enrolment.participant_id in visible
 
 
 # ----------------------------------------------------------------------------------------------- list

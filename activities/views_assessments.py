@@ -113,7 +113,8 @@ def _grid_rows(request, activity: Activity, moment: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment_grid(request, pk, moment):
-    """The whole class at once: one form, saved entirely or not at all. Rows left empty are not touched."""
+    """The whole class at once: one form, saved entirely or not at all. Rows left empty or unchanged are not
+    touched."""
     activity = get_for_user(Activity.objects.all(), request.user, REGISTER, pk=pk)
     enrolments = _grid_rows(request, activity, moment)
     data = request.POST if request.method == "POST" else None
@@ -139,7 +140,9 @@ def assessment_grid(request, pk, moment):
         if valid:
             shared = details.details()
             for enrolment, row_form in rows:
-                if not row_form.has_levels():
+                # Rows left empty, and rows showing the levels already recorded, are not touched: an
+                # assessment keeps its own date, evidence, certificate and assessor unless its levels change.
+                if not row_form.has_levels() or not row_form.has_changed():
                     continue
                 payload = {"moment": moment, **row_form.levels(), **shared}
                 try:
@@ -150,7 +153,10 @@ def assessment_grid(request, pk, moment):
                 else:
                     to_save.append((enrolment, payload))
         if valid and not to_save:
-            details.add_error(None, _("Enter at least one level."))
+            if any(row_form.has_levels() for _enrolment, row_form in rows):
+                details.add_error(None, _("No level was changed: there is nothing to save."))
+            else:
+                details.add_error(None, _("Enter at least one level."))
             valid = False
         if valid:
             try:

@@ -34,13 +34,13 @@ from activities.models import (
     CertificateKind,
     Enrolment,
     EnrolmentStatus,
-    FeedbackInvitation,
     FeedbackResponse,
     HelpfulScale,
     Session,
 )
 from activities.views_public import FeedbackForm
-from core.scoping import CHANGE, VIEW, get_for_user, require_permission, user_can
+from core.roles import ALL_RECORDS_ROLES, role_can
+from core.scoping import CHANGE, VIEW, active_membership, get_for_user, require_permission
 
 # ------------------------------------------------------------------------------------------------ helpers
 
@@ -301,15 +301,19 @@ def feedback_card_instructions() -> list[dict]:
 
 def feedback_cards(activity: Activity, user) -> list[dict]:
     """One card per person on the register: the personal questionnaire link and its QR code. Links are
-    created on the first print; later prints reuse them (a fixed number of queries)."""
+    created on the first print, all at once; later prints reuse them (a fixed number of queries either
+    way)."""
     people = exports.register_people(activity, user)
-    invitations = {
-        invitation.enrolment_id: invitation
-        for invitation in FeedbackInvitation.objects.filter(enrolment__in=[e.pk for e in people])
-    }
+    invitations = actions.feedback_invitations(activity, people, acting_user=user)
+    # Answers typed in by staff for people whose link was never printed leave no used link behind.
+    named = set(
+        FeedbackResponse.objects.filter(enrolment__in=[e.pk for e in people])
+        .order_by()
+        .values_list("enrolment_id", flat=True)
+    )
     cards = []
     for enrolment in people:
-        invitation = invitations.get(enrolment.pk) or actions.feedback_invitation(enrolment, acting_user=user)
+        invitation = invitations[enrolment.pk]
         url = certificates.absolute_url(invitation.get_absolute_url())
         cards.append(
             {
@@ -318,7 +322,7 @@ def feedback_cards(activity: Activity, user) -> list[dict]:
                 "qr": certificates.qr_svg(
                     url, title=_("Questionnaire of %(name)s") % {"name": enrolment.person_name}
                 ),
-                "answered": invitation.used_at is not None,
+                "answered": invitation.used_at is not None or enrolment.pk in named,
             }
         )
     return cards
@@ -371,6 +375,8 @@ class OperatorFeedbackForm(FeedbackForm):
         field.queryset = (
             Enrolment.objects.visible_to(user, REGISTER)
             .filter(activity=activity, status__in=actions.ON_REGISTER, feedback__isnull=True)
+            # Nor who answered through their link, even anonymously (see `actions.has_answered`).
+            .exclude(feedback_invitation__used_at__isnull=False)
             .select_related("participant")
             .order_by("participant__last_name", "full_name", "pk")
         )
@@ -452,6 +458,16 @@ def summarise_feedback(answers: list[tuple[int, int, bool | None]], people: int)
     }
 
 
+def sees_feedback_comments(user, activity: Activity) -> bool:
+    """Free text may name people: it is read only by who may see the organiser's enrolments — the
+    organiser's staff with `enrolment.view` (its trainers reach only the activities they teach) and the
+    regional coordinator. Not partner organisations, nor monitoring roles."""
+    membership = active_membership(user)
+    if membership is None or not role_can(membership.role, "enrolment.view"):
+        return False
+    return membership.role in ALL_RECORDS_ROLES or membership.organisation_id == activity.organiser_id
+
+
 @login_required
 @require_GET
 def feedback_summary(request, pk):
@@ -460,8 +476,7 @@ def feedback_summary(request, pk):
     answers = list(responses.values_list("helpful_for_integration", "satisfaction", "would_recommend"))
     people = activity.enrolments.filter(status__in=actions.ON_REGISTER).count()
     summary = summarise_feedback(answers, people)
-    # Free text may name people: only those who may see the enrolments read it (not monitoring roles).
-    show_comments = user_can(request.user, "enrolment.view")
+    show_comments = sees_feedback_comments(request.user, activity)
     comments = (
         list(responses.exclude(comment="").order_by("submitted_at").values_list("comment", "submitted_at"))
         if show_comments

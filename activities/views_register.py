@@ -79,7 +79,7 @@ def register_today(request, pk):
     activity = get_for_user(Activity.objects.all(), request.user, VIEW, pk=pk)
     sessions = activity.sessions.all()
     chosen = request.GET.get("session", "")
-    if chosen.isdigit():
+    if chosen.isascii() and chosen.isdigit():  # isdigit() alone also accepts '²', which int() refuses
         session = get_object_or_404(sessions, pk=chosen)
     else:
         today = timezone.localdate()

@@ -6,6 +6,7 @@ import datetime
 import decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
@@ -39,6 +40,16 @@ from network.models import Organisation
 from people.models import WORK, Participant
 
 router = Router(tags=["activities"])
+
+# Ids and page numbers beyond a 32-bit integer exist nowhere: bounding them makes such input a 422, where
+# the database would otherwise refuse the number with a server error.
+MAX_ID = 2**31 - 1
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_ID)
+        page_size: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class Error(Schema):
@@ -134,17 +145,17 @@ class EnrolmentOut(Schema):
 
 class EnrolmentIn(Schema):
     kind: EnrolmentKind = EnrolmentKind.PARTICIPANT
-    participant_id: int | None = Field(None, description="Required for participants")
+    participant_id: int | None = Field(None, gt=0, le=MAX_ID, description="Required for participants")
     full_name: str = Field("", max_length=200, description="Operators and association representatives")
     email: str = Field("", max_length=254)
-    organisation_id: int | None = None
+    organisation_id: int | None = Field(None, gt=0, le=MAX_ID)
     role_title: str = Field("", max_length=120)
     childcare_needed: bool = False
     note: str = Field("", max_length=300)
 
 
 class MarkIn(Schema):
-    enrolment: int = Field(..., description="Enrolment id")
+    enrolment: int = Field(..., gt=0, le=MAX_ID, description="Enrolment id")
     status: AttendanceStatus
     hours: decimal.Decimal | None = Field(
         None, description="Hours attended, for people present who came late or left early"
@@ -235,7 +246,7 @@ def _activities(user):
 
 
 @router.get("/activities/", response=list[ActivityOut], summary="Activities in your scope")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_activities(request, filters: Query[ActivityFilter]):
     require_permission(request.user, "activity.view")
     qs = _activities(request.user).order_by("-start_date", "pk")
@@ -312,7 +323,7 @@ def _enrolments(user):
     response={200: list[EnrolmentOut], 404: Error},
     summary="The people enrolled in an activity that you may see",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_enrolments(request, activity_id: int, status: EnrolmentStatus | None = None):
     activity = get_for_user(Activity.objects.all(), request.user, VIEW, pk=activity_id)
     qs = _enrolments(request.user).filter(activity=activity).order_by("enrolled_at", "pk")
@@ -328,6 +339,12 @@ def list_enrolments(request, activity_id: int, status: EnrolmentStatus | None = 
 )
 def create_enrolment(request, activity_id: int, payload: EnrolmentIn):
     activity = get_for_user(Activity.objects.all(), request.user, CHANGE, pk=activity_id)
+    email = payload.email.strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            return Status(422, {"detail": {"email": error.messages}})
     participant = organisation = None
     if payload.kind == EnrolmentKind.PARTICIPANT:
         if payload.participant_id is None:
@@ -345,7 +362,7 @@ def create_enrolment(request, activity_id: int, payload: EnrolmentIn):
         participant=participant,
         kind=payload.kind,
         full_name=payload.full_name,
-        email=payload.email,
+        email=email,
         organisation=organisation,
         role_title=payload.role_title,
         childcare_needed=payload.childcare_needed,

@@ -387,7 +387,7 @@ def parse_municipality(value, ctx):
     from territory.models import Municipality
 
     raw = cell_text(value)
-    if not raw.isdigit() or len(raw) > 6:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 6:
         raise CellError(
             _("%(value)s is not an ISTAT municipality code: write the 6 digits (e.g. 063049 for Napoli).")
             % {"value": raw}

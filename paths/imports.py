@@ -25,13 +25,23 @@ from people.imports import parse_codice_fiscale
 from people.models import WORK, Participant
 
 MAX_DURATION_MINUTES = 1440
+# The largest whole number a cell may hold: ids and counts are 32-bit integers in most databases.
+MAX_POSITIVE_INT = 2**31 - 1
 
 
 def parse_positive_int(value, ctx) -> int:
     raw = cell_text(value)
-    if not raw.isdigit() or int(raw) <= 0:
+    # ASCII digits only: str.isdigit() is also true for '²' or '٣', which int() refuses or reads differently.
+    if not (raw.isascii() and raw.isdigit()):
         raise CellError(_("%(value)s is not a whole number greater than 0.") % {"value": raw})
-    return int(raw)
+    digits = raw.lstrip("0")
+    # The length first: int() of thousands of digits is slow (and refused beyond 4,300).
+    if len(digits) > len(str(MAX_POSITIVE_INT)) or int(digits or "0") > MAX_POSITIVE_INT:
+        raise CellError(_("%(value)s is too big: at most %(max)s.") % {"value": raw, "max": MAX_POSITIVE_INT})
+    number = int(digits or "0")
+    if number <= 0:
+        raise CellError(_("%(value)s is not a whole number greater than 0.") % {"value": raw})
+    return number
 
 
 def parse_duration(value, ctx) -> int:

@@ -112,7 +112,7 @@ class ParticipantForm(forms.ModelForm):
         )
         selected = self["municipality"].value()
         self.fields["municipality"].widget.choices = municipality_choices(
-            int(selected) if str(selected or "").isdigit() else None
+            int(selected) if str(selected or "").isascii() and str(selected or "").isdigit() else None
         )
         if not self.instance.pk:
             del self.fields["status"]

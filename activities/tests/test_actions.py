@@ -413,3 +413,115 @@ def test_an_event_with_a_zero_percent_rule_still_needs_attendance(org_a, operato
     assert actions.close_activity(event, acting_user=operator_a) == {"completed": 1, "not_met": 1}
     stayed_home.refresh_from_db()
     assert stayed_home.status == EnrolmentStatus.ENROLLED
+
+
+# ------------------------------------------------------------------------------------------ review fixes
+
+
+def test_a_trainer_who_left_the_organiser_loses_the_activity(
+    org_a, org_b, trainer_a, operator_a, participant_a
+):
+    from accounts.models import Membership
+    from activities.models import Activity
+    from core.roles import Role
+
+    activity = make_activity(org_a, trainers=[trainer_a])
+    session = make_sessions(activity, count=1)[0]
+    enrolment = actions.enrol(activity, acting_user=operator_a, participant=participant_a)
+    assert Activity.objects.visible_to(trainer_a).filter(pk=activity.pk).exists()
+    Membership.objects.filter(user=trainer_a).update(is_active=False)
+    moved = Membership.objects.create(user=trainer_a, organisation=org_b, role=Role.TRAINER)
+    trainer_a.active_membership = moved
+    trainer_a.save(update_fields=["active_membership"])
+    trainer_a._active_membership_cache = None
+    assert not Activity.objects.visible_to(trainer_a).exists()
+    assert not Enrolment.objects.visible_to(trainer_a).exists()
+    with pytest.raises(Http404):
+        actions.mark_attendance(session, enrolment, "present", acting_user=trainer_a)
+
+
+def test_all_present_leaves_out_people_who_dropped_out(org_a, operator_a):
+    activity = make_activity(org_a)
+    first, second = make_sessions(activity, count=2, hours=2)
+    staying, leaving = enrol_many(activity, operator_a, org_a, 2)
+    actions.mark_attendance(first, leaving, "present", acting_user=operator_a)
+    actions.change_enrolment_status(leaving, EnrolmentStatus.DROPPED_OUT, acting_user=operator_a)
+    assert actions.mark_all_present(second, acting_user=operator_a) == 1
+    assert not Attendance.objects.filter(session=second, enrolment=leaving).exists()
+    assert Attendance.objects.filter(session=second, enrolment=staying).exists()
+
+
+def test_completion_compares_exact_hours_not_the_rounded_percentage(org_a, operator_a, participant_a):
+    activity = make_activity(org_a)
+    sessions = make_sessions(activity, count=10, hours=2)  # 20 hours, 70% = 14 hours
+    enrolment = actions.enrol(activity, acting_user=operator_a, participant=participant_a)
+    for session in sessions[:6]:
+        actions.mark_attendance(session, enrolment, "present", acting_user=operator_a)
+    actions.mark_attendance(sessions[6], enrolment, "present", acting_user=operator_a, hours="1.99")
+    enrolment.refresh_from_db()
+    check = actions.check_completion(enrolment)
+    assert enrolment.attended_hours == Decimal("13.99")
+    assert check.percent == Decimal("70.0") and not check.met  # 69.95% displays as 70.0% but is short
+    actions.mark_attendance(sessions[6], enrolment, "present", acting_user=operator_a, hours="2")
+    enrolment.refresh_from_db()
+    assert actions.check_completion(enrolment).met
+
+
+def test_hours_that_round_to_nothing_or_are_not_numbers_are_refused(org_a, operator_a, participant_a):
+    activity = make_activity(org_a)
+    session = make_sessions(activity, count=1, hours=2)[0]
+    enrolment = actions.enrol(activity, acting_user=operator_a, participant=participant_a)
+    for hours in ("0.001", "NaN", "sNaN", "Infinity", "1e-999999999"):
+        with pytest.raises(ValidationError):
+            actions.mark_attendance(session, enrolment, "present", acting_user=operator_a, hours=hours)
+    assert not Attendance.objects.exists()
+
+
+def test_session_hours_are_at_most_a_day(org_a):
+    activity = make_activity(org_a)
+    session = make_sessions(activity, count=1, hours=2)[0]
+    session.hours = Decimal("25")
+    with pytest.raises(ValidationError):
+        session.full_clean()
+
+
+def test_an_anonymous_answer_keeps_only_the_day(org_a, operator_a, participant_a):
+    activity = make_activity(org_a)
+    enrolment = actions.enrol(activity, acting_user=operator_a, participant=participant_a)
+    invitation = actions.feedback_invitation(enrolment, acting_user=operator_a)
+    response = actions.answer_feedback_link(
+        invitation.token, {"helpful_for_integration": 4, "satisfaction": 4}, anonymous=True, language="it"
+    )
+    invitation.refresh_from_db()
+    for moment in (response.submitted_at, invitation.used_at):
+        assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
+    assert actions.has_answered(enrolment)
+    with pytest.raises(ValidationError):  # nor can an operator type a second, named answer
+        actions.enter_feedback(
+            activity,
+            {"helpful_for_integration": 1, "satisfaction": 1},
+            acting_user=operator_a,
+            enrolment=enrolment,
+        )
+
+
+def test_feedback_invitations_in_bulk(org_a, operator_a, django_assert_max_num_queries):
+    activity = make_activity(org_a)
+    people = enrol_many(activity, operator_a, org_a, 12)
+    first = actions.feedback_invitation(people[0], acting_user=operator_a)
+    with django_assert_max_num_queries(8):
+        links = actions.feedback_invitations(activity, people, acting_user=operator_a)
+    assert len(links) == 12 and links[people[0].pk] == first
+    assert len({link.token for link in links.values()}) == 12
+
+
+def test_a_link_printed_after_a_typed_in_answer_cannot_answer_again(org_a, operator_a, participant_a):
+    activity = make_activity(org_a)
+    enrolment = actions.enrol(activity, acting_user=operator_a, participant=participant_a)
+    answer = {"helpful_for_integration": 4, "satisfaction": 4}
+    actions.enter_feedback(activity, answer, acting_user=operator_a, enrolment=enrolment)
+    invitation = actions.feedback_invitation(enrolment, acting_user=operator_a)
+    for anonymous in (True, False):
+        with pytest.raises(ValidationError):
+            actions.answer_feedback_link(invitation.token, answer, anonymous=anonymous, language="it")
+    assert FeedbackResponse.objects.count() == 1

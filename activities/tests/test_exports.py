@@ -9,7 +9,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from activities import actions, exports
 from activities.models import AttendanceStatus, CEFRLevel, EnrolmentKind, EnrolmentStatus
@@ -73,6 +73,17 @@ def workbook(response):
     return openpyxl.load_workbook(io.BytesIO(response.content))
 
 
+def titles(response) -> dict[str, str]:
+    """The sheet names in the language the workbook was made in (Registro, Sessioni, Valutazioni in
+    Italian)."""
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        return exports.register_sheet_titles()
+
+
+def sheet(response, key: str):
+    return workbook(response)[titles(response)[key]]
+
+
 def download(user, activity):
     return client_for(user).get(reverse("activity_docs:register_xlsx", args=[activity.pk]))
 
@@ -86,9 +97,9 @@ def test_the_register_workbook_has_one_row_per_person_and_one_column_per_session
     assert disposition.startswith("attachment;")
     assert f'filename="registro-italiano-a2-sera-napoli-{register["activity"].pk}.xlsx"' in disposition
     book = workbook(response)
-    assert book.sheetnames == ["Registro", "Sessioni", "Valutazioni"]
-    sheet = book["Registro"]
-    rows = list(sheet.iter_rows(values_only=True))
+    names = titles(response)
+    assert book.sheetnames == [names["register"], names["sessions"], names["assessments"]]
+    rows = list(book[names["register"]].iter_rows(values_only=True))
     header = rows[0]
     held = register["held"]
     # N., name, kind, status, the four sessions held (the cancelled one is not a column), three totals.
@@ -120,8 +131,8 @@ def test_the_register_workbook_has_one_row_per_person_and_one_column_per_session
 
 
 def test_the_sessions_sheet_lists_every_session_with_head_counts(register, operator_a):
-    sheet = workbook(download(operator_a, register["activity"]))["Sessioni"]
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    calendar = sheet(download(operator_a, register["activity"]), "sessions")
+    rows = list(calendar.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 5
     first = rows[0]
     assert first[0].date() == register["held"][0].date
@@ -136,8 +147,8 @@ def test_the_sessions_sheet_lists_every_session_with_head_counts(register, opera
 
 
 def test_the_assessments_sheet_has_entry_and_exit_levels(register, operator_a):
-    sheet = workbook(download(operator_a, register["activity"]))["Valutazioni"]
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    levels = sheet(download(operator_a, register["activity"]), "assessments")
+    rows = list(levels.iter_rows(min_row=2, values_only=True))
     amina = rows[0]
     assert (amina[1], amina[2], amina[5], amina[8]) == ("Benali Amina", "A1", "A2", 1)
     assert amina[3].date() == register["activity"].start_date
@@ -154,12 +165,11 @@ def test_text_that_looks_like_a_formula_is_written_as_text(org_a, operator_a):
     )
     actions.enrol(activity, acting_user=operator_a, kind=EnrolmentKind.OPERATOR, full_name="@SUM(1+1)")
     response = download(operator_a, activity)
-    sheet = workbook(response)["Registro"]
-    names = [sheet.cell(row=row, column=2) for row in (2, 3)]
+    names = [sheet(response, "register").cell(row=row, column=2) for row in (2, 3)]
     assert [cell.value for cell in names] == ['\'=HYPERLINK("http://x.example") Mario', "'@SUM(1+1)"]
     assert all(cell.data_type == "s" for cell in names)
     assert not any(
-        cell.data_type == "f" for sheet in workbook(response) for row in sheet.iter_rows() for cell in row
+        cell.data_type == "f" for ws in workbook(response) for row in ws.iter_rows() for cell in row
     )
     assert ".xlsx" in response["Content-Disposition"] and "|" not in response["Content-Disposition"]
 
@@ -195,7 +205,7 @@ def test_the_register_export_queries_do_not_grow_with_people(
     client.get(url)
     with django_assert_num_queries(REGISTER_XLSX_QUERIES):
         response = client.get(url)
-    assert workbook(response)["Registro"].max_row == people + 1 + 3  # header, people, totals, blank, legend
+    assert sheet(response, "register").max_row == people + 1 + 3  # header, people, totals, blank, legend
 
 
 # --------------------------------------------------------------------------------------- signature sheets
@@ -284,6 +294,43 @@ def test_the_activity_dates_do_not_matter_for_an_export(org_a, operator_a):
         org_a, start_date=datetime.date(2024, 1, 8), end_date=datetime.date(2024, 1, 8), planned_hours=3
     )
     response = download(operator_a, activity)
-    rows = list(workbook(response)["Registro"].iter_rows(values_only=True))
+    rows = list(sheet(response, "register").iter_rows(values_only=True))
     assert len(rows[0]) == 4 + 3  # no session yet
     assert len(rows) == 1 + 1 + 2  # header, totals, blank, legend
+
+
+# ------------------------------------------------------------------------------------------ review fixes
+
+
+def test_sheet_names_are_translated(org_a, operator_a):
+    activity = make_activity(org_a)
+    for language in ("en", "it"):
+        with translation.override(language):
+            book = openpyxl.load_workbook(io.BytesIO(exports.register_workbook(activity, operator_a)))
+            expected = exports.register_sheet_titles()
+        assert book.sheetnames == [expected["register"], expected["sessions"], expected["assessments"]]
+        if language == "en":
+            assert book.sheetnames == ["Register", "Sessions", "Assessments"]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Registro", "Registro"),
+        ("Reg[is]tro: a/b\\c?*", "Registro abc"),
+        ("'Sessioni'", "Sessioni"),
+        ("Valutazioni linguistiche di ingresso e di uscita", "Valutazioni linguistiche di ing"),
+        ("[]:*?/\\", "Fallback"),
+    ],
+)
+def test_sheet_titles_are_valid_excel_names(title, expected):
+    assert exports.sheet_title(title, "Fallback") == expected
+
+
+def test_a_translation_that_is_not_a_valid_sheet_name_still_makes_a_workbook(monkeypatch, org_a, operator_a):
+    monkeypatch.setattr(
+        exports, "pgettext", lambda context, text: f"{text}: [all]/*? of the activity's {text}"
+    )
+    book = openpyxl.load_workbook(io.BytesIO(exports.register_workbook(make_activity(org_a), operator_a)))
+    assert len(book.sheetnames) == 3
+    assert all(len(name) <= 31 and not set(name) & set("[]:*?/\\") for name in book.sheetnames)

@@ -29,10 +29,13 @@ pytestmark = pytest.mark.django_db
 
 browser_page = test_browser.browser_page  # the headless Chromium fixture of the browser tests
 
-# Queries of the QR sheet once the links exist (they are created on the first print, one action call per
-# person): session, user, membership, the activity in scope (2), the people on the register, their
-# invitations, the header's notifications and memberships, and the session save (3). The same for 3 or 12.
-QR_SHEET_QUERIES = 12
+# Queries of the QR sheet once the links exist: session, user, membership, the activity in scope (2), the
+# people on the register, `actions.feedback_invitations` (the activity in scope (2), the invitations), the
+# answers typed in by staff, the header's notifications and memberships, and the session save (3). The same
+# for 3 or 12.
+QR_SHEET_QUERIES = 15
+# The first print also creates the links, all at once: the insert in a savepoint (3) and the links read back.
+QR_SHEET_FIRST_PRINT_QUERIES = QR_SHEET_QUERIES + 4
 
 ANSWER = {"helpful_for_integration": "5", "satisfaction": "4", "would_recommend": "yes", "comment": "Grazie!"}
 
@@ -117,6 +120,20 @@ def test_the_qr_sheet_queries_do_not_grow_with_people(
     with django_assert_num_queries(QR_SHEET_QUERIES):
         response = client.get(url)
     assert len(response.context["cards"]) == people
+
+
+@pytest.mark.parametrize("people", [3, 12])
+def test_the_first_print_creates_the_links_in_a_fixed_number_of_queries(
+    activity, operator_a, org_a, people, django_assert_num_queries
+):
+    enrol_people(activity, operator_a, org_a, people)
+    client = client_for(operator_a)
+    url = reverse("activity_docs:feedback_qr_sheet", args=[activity.pk])
+    client.get(reverse("activities:list"))  # the session's first save is not the sheet's
+    with django_assert_num_queries(QR_SHEET_FIRST_PRINT_QUERIES):
+        response = client.get(url)
+    assert len(response.context["cards"]) == people
+    assert FeedbackInvitation.objects.filter(enrolment__activity=activity).count() == people
 
 
 # -------------------------------------------------------------------------------------- public questionnaire
@@ -365,6 +382,63 @@ def test_monitoring_officers_see_the_figures_but_not_the_comments(activity, oper
     assert response.status_code == 200
     assert response.context["summary"]["answers"] == 1
     assert "Mario Rossi" not in response.content.decode()
+
+
+def test_comments_are_for_the_organiser_its_trainers_and_the_coordinator_not_partners(
+    activity, operator_a, viewer_a, trainer_a, org_b, operator_b, coordinator
+):
+    activity.partners.add(org_b)
+    actions.enter_feedback(
+        activity,
+        {"helpful_for_integration": 4, "satisfaction": 3, "comment": "Mi chiamo Mario Rossi"},
+        acting_user=operator_a,
+    )
+    url = reverse("activity_docs:feedback_summary", args=[activity.pk])
+
+    response = client_for(operator_b).get(url)  # a partner organisation: the figures only
+    assert response.status_code == 200
+    assert response.context["summary"]["answers"] == 1
+    assert response.context["show_comments"] is False and response.context["comments"] == []
+    assert "Mario Rossi" not in response.content.decode()
+
+    for user in (operator_a, viewer_a, trainer_a, coordinator):
+        response = client_for(user).get(url)
+        assert response.status_code == 200, user
+        assert "Mario Rossi" in response.content.decode(), user
+
+
+def test_who_answered_through_their_link_is_not_offered_to_staff(activity, operator_a, org_a):
+    named, anonymous, silent = enrol_people(activity, operator_a, org_a, 3)
+    for enrolment, is_anonymous in ((named, False), (anonymous, True)):
+        invitation = actions.feedback_invitation(enrolment, acting_user=operator_a)
+        actions.answer_feedback_link(
+            invitation.token,
+            {"helpful_for_integration": 4, "satisfaction": 4},
+            anonymous=is_anonymous,
+            language="it",
+        )
+    url = reverse("activity_docs:feedback_enter", args=[activity.pk])
+    client = client_for(operator_a)
+
+    assert list(client.get(url).context["form"].fields["enrolment"].queryset) == [silent]
+    response = client.post(url, {**ANSWER, "enrolment": anonymous.pk, "language": "it"})
+    assert response.status_code == 200
+    assert "enrolment" in response.context["form"].errors
+    assert FeedbackResponse.objects.count() == 2
+
+
+def test_a_card_says_already_answered_after_a_questionnaire_typed_in_before_the_first_print(
+    activity, operator_a, org_a
+):
+    typed, other = enrol_people(activity, operator_a, org_a, 2)
+    actions.enter_feedback(
+        activity, {"helpful_for_integration": 4, "satisfaction": 4}, acting_user=operator_a, enrolment=typed
+    )
+    cards = feedback_cards(activity, operator_a)
+    assert {card["name"]: card["answered"] for card in cards} == {
+        typed.person_name: True,
+        other.person_name: False,
+    }
 
 
 # ---------------------------------------------------------------------------------------------- browser

@@ -37,6 +37,8 @@ from core.imports import build_template, get_kind, read_table, run_import, valid
 pytestmark = pytest.mark.django_db
 
 ATTENDANCE_HEADER = ["activity_id", "session_date", "participant_id", "status", "hours"]
+# Trainers may not open participant records: they name people by enrolment number.
+TRAINER_ATTENDANCE_HEADER = ["activity_id", "session_date", "enrolment_id", "status", "hours"]
 
 
 def upload(header: list[str], rows: list[list], name: str = "file.csv") -> SimpleUploadedFile:
@@ -138,12 +140,14 @@ def test_existing_marks_are_replaced(operator_a, trainer_a, course, sessions, le
     actions.mark_attendance(sessions[0], first, AttendanceStatus.ABSENT, acting_user=operator_a)
     actions.mark_attendance(sessions[0], second, AttendanceStatus.PRESENT, acting_user=operator_a)
     rows = [
-        [course.pk, day(sessions[0]), first.participant_id, "P", "3"],
-        [course.pk, day(sessions[0]), second.participant_id, "G", ""],
-        [course.pk, day(sessions[1]), second.participant_id, "P", ""],
+        [course.pk, day(sessions[0]), first.pk, "P", "3"],
+        [course.pk, day(sessions[0]), second.pk, "G", ""],
+        [course.pk, day(sessions[1]), second.pk, "P", ""],
     ]
 
-    report = run_import(get_kind("attendance"), upload(ATTENDANCE_HEADER, rows), trainer_a, dry_run=False)
+    report = run_import(
+        get_kind("attendance"), upload(TRAINER_ATTENDANCE_HEADER, rows), trainer_a, dry_run=False
+    )
 
     assert report.ok, report.errors
     marks = {
@@ -332,14 +336,15 @@ def test_a_trainer_imports_attendance_only_for_their_activities(
     not_theirs_session = make_sessions(not_theirs, count=1)[0]
     someone = enrol(not_theirs, operator_a, make_participant(org_a))
     rows = [
-        [course.pk, day(sessions[0]), learners[0].participant_id, "P", ""],
-        [not_theirs.pk, day(not_theirs_session), someone.participant_id, "P", ""],
+        [course.pk, day(sessions[0]), learners[0].pk, "P", ""],
+        [not_theirs.pk, day(not_theirs_session), someone.pk, "P", ""],
     ]
-    report = run_import(get_kind("attendance"), upload(ATTENDANCE_HEADER, rows), trainer_a, dry_run=False)
+    header = TRAINER_ATTENDANCE_HEADER
+    report = run_import(get_kind("attendance"), upload(header, rows), trainer_a, dry_run=False)
     assert errors(report) == [(3, "activity_id", "A")]
     assert not Attendance.objects.exists()
 
-    report = run_import(get_kind("attendance"), upload(ATTENDANCE_HEADER, rows[:1]), trainer_a, dry_run=False)
+    report = run_import(get_kind("attendance"), upload(header, rows[:1]), trainer_a, dry_run=False)
     assert report.ok, report.errors
     assert Attendance.objects.get().recorded_by == trainer_a
 
@@ -501,10 +506,11 @@ def test_good_assessments_are_recorded_and_replace_earlier_ones(trainer_a, cours
         acting_user=trainer_a,
         data={"moment": "entry", "date": start, "overall": CEFRLevel.A1, "evidence": "teacher"},
     )
+    header = ["enrolment_id" if name == "participant_id" else name for name in ASSESSMENT_HEADER]
     rows = [
         [
             course.pk,
-            first.participant_id,
+            first.pk,
             "ingresso",
             start - datetime.timedelta(days=5),
             "pre-A1",
@@ -514,10 +520,10 @@ def test_good_assessments_are_recorded_and_replace_earlier_ones(trainer_a, cours
             "",
             "",
         ],
-        [course.pk, second.participant_id, "entry", start, "a2", "", "", "teacher", "", "Prof.ssa Rossi"],
+        [course.pk, second.pk, "entry", start, "a2", "", "", "teacher", "", "Prof.ssa Rossi"],
         [
             course.pk,
-            second.participant_id,
+            second.pk,
             "uscita",
             timezone.localdate(),
             "B1",
@@ -529,7 +535,7 @@ def test_good_assessments_are_recorded_and_replace_earlier_ones(trainer_a, cours
         ],
     ]
 
-    report = run_import(get_kind("assessments"), xlsx(ASSESSMENT_HEADER, rows), trainer_a, dry_run=False)
+    report = run_import(get_kind("assessments"), xlsx(header, rows), trainer_a, dry_run=False)
 
     assert report.ok, report.errors
     assert LanguageAssessment.objects.count() == 3
@@ -646,3 +652,137 @@ def test_import_kinds_follow_the_role(operator_a, trainer_a, viewer_a):
     assert {"attendance", "assessments"} <= {k.slug for k in kinds_for(trainer_a)}
     assert "enrolments" not in {k.slug for k in kinds_for(trainer_a)}
     assert not {"enrolments", "attendance", "assessments"} & {k.slug for k in kinds_for(viewer_a)}
+
+
+# ------------------------------------------------------------------------------------------ review fixes
+
+
+def test_a_trainer_names_people_by_enrolment_number_only_and_learns_nothing_from_other_columns(
+    trainer_a, org_a, course, sessions, learners
+):
+    """A trainer may not open participant records: a participant number or codice fiscale gets the same
+    message whether it belongs to someone on the register, to nobody, or is not even well formed, and a
+    dry run tells no more."""
+    first, second, _third = learners
+    stranger = make_participant(org_a, codice_fiscale="TSTPRS90A01Z339X")
+    header = ["activity_id", "session_date", "enrolment_id", "participant_id", "codice_fiscale", "status"]
+    rows = [
+        [course.pk, day(sessions[0]), "", first.participant_id, "", "P"],  # on the register
+        [course.pk, day(sessions[0]), "", stranger.pk, "", "P"],  # not enrolled
+        [course.pk, day(sessions[0]), "", 999_999, "", "P"],  # nobody
+        [course.pk, day(sessions[0]), "", "", second.participant.codice_fiscale, "P"],  # on the register
+        [course.pk, day(sessions[0]), "", "", stranger.codice_fiscale, "P"],  # not enrolled
+        [course.pk, day(sessions[0]), "", "", "X" * 20, "P"],  # not a codice fiscale
+        [course.pk, day(sessions[1]), first.pk, first.participant_id, "", "P"],  # even with the number
+    ]
+    for dry_run in (True, False):
+        report = run_import(get_kind("attendance"), upload(header, rows), trainer_a, dry_run=dry_run)
+        assert errors(report) == [
+            (2, "participant_id", "D"),
+            (3, "participant_id", "D"),
+            (4, "participant_id", "D"),
+            (5, "codice_fiscale", "E"),
+            (6, "codice_fiscale", "E"),
+            (7, "codice_fiscale", "E"),
+            (8, "participant_id", "D"),
+        ]
+        assert len({e.message for e in report.errors}) == 1
+        assert "enrolment_id" in report.errors[0].message
+    assert not Attendance.objects.exists()
+
+    by_enrolment = [[course.pk, day(sessions[0]), first.pk, "", "", "P"]]
+    report = run_import(get_kind("attendance"), upload(header, by_enrolment), trainer_a, dry_run=False)
+    assert report.ok, report.errors
+    assert Attendance.objects.get().enrolment == first
+
+
+def test_participant_numbers_and_codes_find_only_people_the_importer_may_see(
+    operator_a, org_a, org_b, course, sessions, learners
+):
+    """Someone of another organisation on the organiser's register is found by enrolment number only: by
+    participant number or codice fiscale they read like nobody, in a dry run too."""
+    stranger = make_participant(org_b, codice_fiscale="TSTPRS90A01Z338X")
+    on_register = Enrolment.objects.create(
+        activity=course, kind="participant", participant=stranger, status=EnrolmentStatus.ENROLLED
+    )
+    header = ["activity_id", "session_date", "enrolment_id", "participant_id", "codice_fiscale", "status"]
+    rows = [
+        [course.pk, day(sessions[0]), "", stranger.pk, "", "P"],
+        [course.pk, day(sessions[0]), "", 999_999, "", "P"],
+        [course.pk, day(sessions[0]), "", "", stranger.codice_fiscale, "P"],
+        [course.pk, day(sessions[0]), "", "", "TSTPRS90A01Z337X", "P"],  # nobody's
+        [course.pk, day(sessions[0]), "", learners[0].participant_id, "", "P"],  # visible: fine
+    ]
+    for dry_run in (True, False):
+        report = run_import(get_kind("attendance"), upload(header, rows), operator_a, dry_run=dry_run)
+        assert errors(report) == [
+            (2, "participant_id", "D"),
+            (3, "participant_id", "D"),
+            (4, "codice_fiscale", "E"),
+            (5, "codice_fiscale", "E"),
+        ]
+        assert report.errors[0].message == report.errors[1].message
+        assert report.errors[2].message == report.errors[3].message
+    assert not Attendance.objects.exists()
+
+    by_enrolment = [[course.pk, day(sessions[0]), on_register.pk, "", "", "P"]]
+    report = run_import(get_kind("attendance"), upload(header, by_enrolment), operator_a, dry_run=False)
+    assert report.ok, report.errors
+
+
+def test_template_reference_cells_cannot_be_formulas(org_a, operator_a):
+    org_a.name = '=HYPERLINK("http://x.example","Comune")'
+    org_a.save()
+    activity = make_activity(org_a, title="=cmd|' /C calc'!A0")
+    for slug in ("enrolments", "attendance", "assessments"):
+        workbook = openpyxl.load_workbook(io.BytesIO(build_template(get_kind(slug), operator_a)))
+        activities = workbook.worksheets[-1]
+        row = next(activities.iter_rows(min_row=2, values_only=True))
+        assert row[0] == activity.pk
+        assert row[1] == "'=cmd|' /C calc'!A0"
+        assert row[5] == '\'=HYPERLINK("http://x.example","Comune")'
+        assert not any(
+            cell.data_type == "f" for sheet in workbook for cells in sheet.iter_rows() for cell in cells
+        )
+
+
+@pytest.mark.parametrize(
+    "value", ["²", "٣", "1²", "9" * 30, "9" * 5000, "2147483648", "0", "000", "-3", "1.5", "1e3"]
+)
+def test_whole_numbers_are_ascii_digits_within_32_bits(value):
+    from core.imports import CellError
+    from paths.imports import parse_positive_int
+
+    with pytest.raises(CellError):
+        parse_positive_int(value, None)
+
+
+def test_the_largest_whole_number_and_leading_zeros_are_accepted():
+    from paths.imports import parse_positive_int
+
+    assert parse_positive_int("2147483647", None) == 2**31 - 1
+    assert parse_positive_int("007", None) == 7
+    assert parse_positive_int(12.0, None) == 12
+
+
+def test_numbers_that_are_not_plain_digits_are_cell_errors_not_crashes(
+    operator_a, course, sessions, learners
+):
+    header = ["activity_id", "session_date", "start_time", "enrolment_id", "status"]
+    rows = [
+        ["²", day(sessions[0]), "", learners[0].pk, "P"],
+        ["9" * 30, day(sessions[0]), "", learners[0].pk, "P"],
+        [course.pk, day(sessions[0]), "", "²", "P"],
+        [course.pk, day(sessions[0]), "", "9" * 30, "P"],
+        [course.pk, day(sessions[0]), "٠٩:٣٠", learners[1].pk, "P"],  # Arabic-Indic digits: not a time
+    ]
+    for dry_run in (True, False):
+        report = run_import(get_kind("attendance"), upload(header, rows), operator_a, dry_run=dry_run)
+        assert errors(report) == [
+            (2, "activity_id", "A"),
+            (3, "activity_id", "A"),
+            (4, "enrolment_id", "D"),
+            (5, "enrolment_id", "D"),
+            (6, "start_time", "C"),
+        ]
+    assert not Attendance.objects.exists()

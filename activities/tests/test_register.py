@@ -299,3 +299,36 @@ def test_saving_one_mark_is_a_handful_of_queries(course, people, trainer_a, djan
     with django_assert_num_queries(MARK_QUERIES):
         response = client.post(mark_url(course, session, people[0]), {"status": "present"}, **HTMX)
     assert response.status_code == 200
+
+
+# ------------------------------------------------------------------------------------------ review fixes
+
+
+def test_a_session_choice_that_is_not_a_plain_number_is_ignored_or_not_found(course, trainer_a):
+    client = client_for(trainer_a)
+    url = reverse("activities:register_today", args=[course.pk])
+    last = course.sessions.filter(date__lt=TODAY).order_by("-date").first()
+    for value in ("²", "١", "-1", "x"):
+        response = client.get(url, {"session": value})
+        assert response.status_code == 302, value
+        assert response["Location"] == register_url(course, last)
+    assert client.get(url, {"session": "9" * 30}).status_code == 404
+
+
+@pytest.mark.parametrize("hours", ["NaN", "sNaN", "-NaN", "Infinity", "1e999999999"])
+def test_hours_that_are_not_a_number_are_shown_in_the_row_and_nothing_is_saved(
+    course, people, trainer_a, hours
+):
+    session = first_session(course)
+    client = client_for(trainer_a)
+    url = mark_url(course, session, people[0])
+
+    response = client.post(url, {"status": "present", "hours": hours}, **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="table-danger"' in html and 'role="alert"' in html
+
+    response = client.post(url, {"status": "present", "hours": hours}, follow=True)  # without JavaScript
+    assert response.status_code == 200
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not Attendance.objects.exists()

@@ -1004,3 +1004,163 @@ def test_timeline_sources_accept_the_dashboard_window(course, enrolled, operator
         pytest.skip("the dashboard has no timeline window yet")
     items = timeline.enrolments(enrolled[0].participant, operator_a, window_class(limit=5))
     assert len(items) == 1
+
+
+# ------------------------------------------------------------------------------------------ review fixes
+
+CHILDCARE_BADGE = 'class="badge bg-info text-dark"'
+
+
+def test_only_who_may_see_the_participant_sees_that_they_need_childcare(org_a, operator_a, trainer_a):
+    activity = make_activity(org_a, trainers=[trainer_a], childcare_offered=True)
+    actions.enrol(
+        activity, acting_user=operator_a, participant=make_participant(org_a), childcare_needed=True
+    )
+    assert CHILDCARE_BADGE in client_for(operator_a).get(activity.get_absolute_url()).content.decode()
+    page = client_for(trainer_a).get(activity.get_absolute_url())
+    assert page.status_code == 200
+    assert CHILDCARE_BADGE not in page.content.decode()
+
+
+def _enrol_person_post(**overrides) -> dict:
+    data = {
+        "kind": EnrolmentKind.OPERATOR,
+        "full_name": "Operatrice Esterna",
+        "email": "",
+        "organisation": "",
+        "role_title": "",
+        "link_account": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_linking_an_account_finds_only_members_of_the_chosen_organisation(
+    course, org_a, org_b, operator_a, operator_b, colleague_a
+):
+    """The answer is the same whether the e-mail has an account elsewhere or none at all."""
+    client = client_for(operator_a)
+    url = reverse("activities:enrol_person", args=[course.pk])
+    messages = []
+    for email in (operator_b.email, "nobody@example.org"):
+        response = client.post(url, _enrol_person_post(email=email, organisation=org_a.pk))
+        assert response.status_code == 200
+        messages.append(response.context["form"].errors["email"])
+    assert messages[0] == messages[1]
+
+    response = client.post(url, _enrol_person_post(email=operator_b.email))  # no organisation chosen
+    assert "organisation" in response.context["form"].errors
+
+    inactive = make_member(org_b, Role.OPERATOR, "gone_b@example.org")
+    inactive.memberships.update(is_active=False)
+    response = client.post(url, _enrol_person_post(email=inactive.email, organisation=org_b.pk))
+    assert response.context["form"].errors["email"] == messages[0]
+    assert not course.enrolments.filter(kind=EnrolmentKind.OPERATOR).exists()
+
+    response = client.post(url, _enrol_person_post(email=colleague_a.email, organisation=org_a.pk))
+    assert response.status_code == 302
+    assert course.enrolments.get(kind=EnrolmentKind.OPERATOR).user == colleague_a
+
+
+def test_class_grid_leaves_the_rows_it_did_not_change_as_they_were(course, enrolled, operator_a, trainer_a):
+    """The reviewer's case: an entry level certified by CILS, assessed by Prof. Rossi, must keep its date,
+    evidence, certificate and assessor when the grid is saved to give someone else a level."""
+    certified, newcomer = enrolled
+    actions.record_assessment(
+        certified,
+        acting_user=operator_a,
+        data={
+            "moment": AssessmentMoment.ENTRY,
+            "date": course.start_date,
+            "overall": CEFRLevel.A2,
+            "listening": CEFRLevel.B1,
+            "evidence": AssessmentEvidence.CERTIFICATE,
+            "certificate_name": "CILS",
+            "assessor_name": "Prof. Rossi",
+        },
+    )
+    before = LanguageAssessment.objects.filter(enrolment=certified).values().get()
+    client = client_for(trainer_a)
+    url = reverse("activities:assessment_grid_entry", args=[course.pk])
+    forms = dict(client.get(url).context["rows"])
+    post = {"all-date": TODAY.isoformat(), "all-evidence": AssessmentEvidence.TEACHER}
+    for form in forms.values():  # what the browser sends back: every row, as shown
+        for name in form.fields:
+            value = form.initial.get(name)
+            post[f"{form.prefix}-{name}"] = "" if value is None else str(value)
+    post[f"e{newcomer.pk}-overall"] = str(CEFRLevel.A1)
+
+    response = client.post(url, post)
+
+    assert response.status_code == 302
+    assert LanguageAssessment.objects.filter(enrolment=certified).values().get() == before
+    added = LanguageAssessment.objects.get(enrolment=newcomer)
+    assert (added.overall, added.evidence, added.date, added.assessed_by) == (
+        CEFRLevel.A1,
+        AssessmentEvidence.TEACHER,
+        TODAY,
+        trainer_a,
+    )
+
+    # Sending the grid back unchanged saves nothing and says so.
+    response = client.post(url, {**post, f"e{newcomer.pk}-overall": str(CEFRLevel.A1)})
+    assert response.status_code == 200
+    assert response.context["details"].non_field_errors()
+    assert LanguageAssessment.objects.get(enrolment=newcomer).date == TODAY
+
+
+def test_a_municipality_that_is_not_a_plain_number_is_a_form_error(operator_a):
+    for value in ("²", "9" * 30):
+        response = client_for(operator_a).post(
+            reverse("activities:create"), activity_post(completion_rule=_rule_pk(), municipality=value)
+        )
+        assert response.status_code == 200
+        assert "municipality" in response.context["form"].errors
+    assert not Activity.objects.exists()
+
+
+def test_activity_dates_must_be_in_a_sane_range(operator_a):
+    client = client_for(operator_a)
+    for start, end in (("1899-01-01", "2025-01-01"), ("2025-01-01", "9999-12-31")):
+        response = client.post(
+            reverse("activities:create"),
+            activity_post(completion_rule=_rule_pk(), start_date=start, end_date=end),
+        )
+        assert response.status_code == 200
+        errors = response.context["form"].errors
+        assert ("start_date" if start < "2000" else "end_date") in errors
+    assert not Activity.objects.exists()
+
+
+def test_a_series_starting_near_the_end_of_the_calendar_is_a_form_error(org_a, operator_a):
+    activity = make_activity(org_a, start_date=datetime.date(2025, 1, 6), end_date=datetime.date(2025, 3, 31))
+    url = reverse("activities:session_series", args=[activity.pk])
+    response = client_for(operator_a).post(
+        url, {"weekdays": ["0", "3"], "first_date": "9999-12-25", "count": "200", "hours": "2"}
+    )
+    assert response.status_code == 200
+    assert "first_date" in response.context["form"].errors
+    # Even an activity that (from older data) ends near the calendar's end.
+    Activity.objects.filter(pk=activity.pk).update(end_date=datetime.date(9999, 12, 30))
+    response = client_for(operator_a).post(
+        url, {"weekdays": ["0", "3"], "first_date": "9999-12-20", "count": "200", "hours": "2"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not activity.sessions.exists()
+
+
+def test_a_session_lasts_at_most_a_day(course, operator_a):
+    client = client_for(operator_a)
+    response = client.post(
+        reverse("activities:session_create", args=[course.pk]), {"date": TODAY.isoformat(), "hours": "25"}
+    )
+    assert response.status_code == 200
+    assert "hours" in response.context["form"].errors
+    response = client.post(
+        reverse("activities:session_series", args=[course.pk]),
+        {"weekdays": ["0"], "first_date": TODAY.isoformat(), "count": "1", "hours": "25"},
+    )
+    assert response.status_code == 200
+    assert "hours" in response.context["form"].errors
+    assert course.sessions.count() == 3

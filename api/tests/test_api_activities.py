@@ -390,3 +390,44 @@ def test_the_openapi_schema_lists_the_activity_endpoints(client):
     assert {"get", "post"} <= set(paths[f"{BASE}/activities/{{activity_id}}/enrolments"])
     assert "post" in paths[f"{BASE}/sessions/{{session_id}}/attendance"]
     assert {"get", "post"} <= set(paths[f"{BASE}/enrolments/{{enrolment_id}}/assessments"])
+
+
+# --- Review fixes --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("enrolment", [10**30, 2**31, 0, -1])
+def test_an_enrolment_id_out_of_range_is_422_not_a_server_error(trainer_a, sessions, learners, enrolment):
+    response = Api(trainer_a).post(
+        f"/sessions/{sessions[0].pk}/attendance", [{"enrolment": enrolment, "status": "present"}]
+    )
+    assert response.status_code == 422
+    assert not Attendance.objects.exists()
+
+
+def test_enrolment_ids_and_e_mail_are_checked_before_anything_is_saved(operator_a, course):
+    api = Api(operator_a)
+    url = f"/activities/{course.pk}/enrolments"
+    before = Enrolment.objects.count()
+    for payload in (
+        {"participant_id": 10**30},
+        {"kind": "operator", "full_name": "Rosa Greco", "organisation_id": 10**30},
+        {"kind": "operator", "full_name": "Rosa Greco", "organisation_id": 0},
+    ):
+        assert api.post(url, payload).status_code == 422, payload
+
+    response = api.post(url, {"kind": "operator", "full_name": "Rosa Greco", "email": "not an e-mail"})
+    assert response.status_code == 422
+    assert list(response.json()["detail"]) == ["email"] and response.json()["detail"]["email"][0]
+    assert Enrolment.objects.count() == before
+
+    response = api.post(url, {"kind": "operator", "full_name": "Rosa Greco", "email": " rosa@example.org "})
+    assert response.status_code == 201
+    assert Enrolment.objects.get(full_name="Rosa Greco").email == "rosa@example.org"
+
+
+def test_a_page_number_out_of_range_is_422(operator_a, course):
+    api = Api(operator_a)
+    for url in ("/activities/", f"/activities/{course.pk}/enrolments"):
+        assert api.get(url, page=10**30).status_code == 422, url
+        assert api.get(url, page_size=10**30).status_code == 422, url
+        assert api.get(url, page=2).status_code == 200, url
