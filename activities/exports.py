@@ -53,11 +53,10 @@ def sheet_title(title, fallback: str) -> str:
 
 def register_sheet_titles() -> dict[str, str]:
     """The names of the register workbook's sheets, in the active language."""
-    context = "sheet of the register workbook"
     return {
-        "register": sheet_title(pgettext(context, "Register"), "Register"),
-        "sessions": sheet_title(pgettext(context, "Sessions"), "Sessions"),
-        "assessments": sheet_title(pgettext(context, "Assessments"), "Assessments"),
+        "register": sheet_title(pgettext("sheet of the register workbook", "Register"), "Register"),
+        "sessions": sheet_title(pgettext("sheet of the register workbook", "Sessions"), "Sessions"),
+        "assessments": sheet_title(pgettext("sheet of the register workbook", "Assessments"), "Assessments"),
     }
 
 
