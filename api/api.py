@@ -12,6 +12,7 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from accounts.models import ApiToken
 from api.activities import router as activities_router
+from api.network import governance_router
 from api.network import router as network_router
 from api.paths_casework import router as casework_router
 from api.paths_referrals import router as referrals_router
@@ -55,6 +56,7 @@ api.add_router("/organisations", network_router)
 api.add_router("/", casework_router)  # /plans, /services
 api.add_router("/", referrals_router)  # /referrals, /mediation
 api.add_router("/", activities_router)  # /activities, /sessions, /enrolments
+api.add_router("/", governance_router)  # /agreements, /tables, /meetings, /action-items, /network
 
 
 @api.exception_handler(Http404)

@@ -205,6 +205,9 @@ def main() -> None:
     import bench_activities  # bench/bench_activities.py (issue 4): attendance marks, register, import
 
     activity_lines = bench_activities.run(results)
+    import bench_network  # bench/bench_network.py (issue 5): network metrics at 5,000 organisations
+
+    activity_lines += ["", *bench_network.run(results)]
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2, default=str))
     lines = [
         f"# Benchmark — dataset `{SIZE}` ({results['participants']} participants), {results['machine']['cpus']} CPUs",

@@ -58,6 +58,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "enrolment.view": frozenset(_CASEWORK | {Role.TRAINER, Role.VIEWER, Role.REGIONAL_COORDINATOR}),
     "attendance.record": frozenset(_CASEWORK | {Role.TRAINER, Role.REGIONAL_COORDINATOR}),
     "certificate.issue": frozenset(_CASEWORK | {Role.REGIONAL_COORDINATOR}),
+    # Governance of the network (issue 5): agreements, consultation tables, meetings, action items. Which
+    # records a role changes is decided by the scope (parties, coordinators, owners; the Region: all).
+    "governance.view": frozenset(Role.values),
+    "governance.change": frozenset(_CASEWORK | {Role.REGIONAL_COORDINATOR}),
+    "governance.import": frozenset({Role.REGIONAL_COORDINATOR}),
+    "association.approve": frozenset({Role.REGIONAL_COORDINATOR}),
+    "network.analytics": frozenset({Role.ORG_ADMIN, Role.REGIONAL_COORDINATOR, Role.MONITORING_OFFICER}),
 }
 
 

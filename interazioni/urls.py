@@ -13,6 +13,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path(WORKSPACE + "partecipanti/", include("people.urls")),
     path(WORKSPACE + "organizzazioni/", include("network.urls")),
+    path(WORKSPACE + "rete/", include("network.urls_analytics")),
     path(WORKSPACE + "territorio/", include("territory.urls")),
     path(WORKSPACE + "percorsi/", include("paths.urls")),
     path(WORKSPACE + "attivita/", include("activities.urls")),

@@ -9,6 +9,16 @@ class NetworkConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from network.models import Organisation
+        from network import models
 
-        auditlog.register(Organisation, m2m_fields={"areas_served", "districts_served"})
+        auditlog.register(
+            models.Organisation,
+            m2m_fields={"areas_served", "districts_served", "provinces_served", "languages_offered"},
+        )
+        auditlog.register(models.ContactPerson, mask_fields=["email", "phone"])
+        auditlog.register(models.Agreement)
+        auditlog.register(models.AgreementParty)
+        auditlog.register(models.ConsultationTable, m2m_fields={"members"})
+        auditlog.register(models.Meeting)
+        auditlog.register(models.MeetingParticipant)
+        auditlog.register(models.ActionItem)

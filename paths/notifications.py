@@ -22,6 +22,15 @@ KINDS = {
     "mediation_assigned": lambda p: _("You have a mediation request in %(language)s on %(when)s") % p,
     "mediation_answered": lambda p: _("The mediator answered your request of %(when)s: %(status)s") % p,
     "goal_due": lambda p: _("Goal due on %(due)s: %(goal)s") % p,
+    # Governance of the network (network.actions)
+    "association_proposed": lambda p: _("%(by)s proposed %(name)s for the registry of associations") % p,
+    "association_approved": lambda p: _("The Region approved %(name)s in the registry of associations") % p,
+    "association_rejected": lambda p: _("The Region did not approve %(name)s: %(note)s") % p,
+    "agreement_expiring": lambda p: (
+        _("The agreement “%(title)s” expires on %(until)s (in %(days)s days)") % p
+    ),
+    "agreement_expired": lambda p: _("The agreement “%(title)s” expired on %(until)s") % p,
+    "action_item_assigned": lambda p: _("Action for %(owner)s by %(due)s: %(action)s") % p,
 }
 
 

@@ -436,6 +436,9 @@ def seed_demo(
         from activities.demo import seed_activities  # courses, events, enrolments, attendance, assessments
 
         result.counts.update(seed_activities(seed, size, generator.today))
+        from network.demo import seed_network  # profiles, agreements, tables, meetings, action items
+
+        result.counts.update(seed_network(seed, size, generator.today))
     result.elapsed = time.monotonic() - started
     return result
 
@@ -447,8 +450,10 @@ def delete_demo_data() -> dict[str, int]:
     with disable_auditlog(), transaction.atomic():
         try:
             from activities.demo import delete_activities_demo_data
+            from network.demo import delete_network_demo_data
             from paths.demo import delete_paths_demo_data  # what points to demo people, logins, bodies
 
+            delete_network_demo_data()
             delete_activities_demo_data()
             delete_paths_demo_data()
             counts["participants"] = _delete_demo_participants()

@@ -624,7 +624,7 @@ def test_operator_sees_only_participants(client, imp_operator):
 def test_coordinator_sees_organisations_only(client, imp_coordinator):
     client.force_login(imp_coordinator)
     response = client.get(reverse("core:import_index"))
-    assert [k.slug for k in response.context["kinds"]] == ["organisations"]
+    assert [k.slug for k in response.context["kinds"]] == ["organisations", "agreements"]
 
 
 @pytest.mark.django_db

@@ -20,7 +20,7 @@ PARTICIPANT_LIST_QUERIES = 13  # includes the unread-notification count in the h
 # Token look-up, membership, count, page, citizenships and languages prefetches.
 PARTICIPANT_API_LIST_QUERIES = 6
 ORGANISATION_LIST_QUERIES = 10  # includes the unread-notification count in the header
-ORGANISATION_API_LIST_QUERIES = 4
+ORGANISATION_API_LIST_QUERIES = 6  # token, membership, count, page, provinces served and languages offered
 
 
 def _add_participants(owner, n: int) -> None:
