@@ -6,6 +6,8 @@ with the person's row only."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -62,10 +64,16 @@ def _prepare(row, session: Session, total_hours) -> None:
     row.percent = actions.attendance_percent(row.attended_hours, total_hours)
     # The hours box shows a late arrival's hours; a full presence leaves it empty.
     row.partial_hours = (
-        row.mark_hours
+        _plain(row.mark_hours)
         if row.mark_status == AttendanceStatus.PRESENT and row.mark_hours != session.hours
         else None
     )
+
+
+def _plain(hours):
+    """2.50 as 2.5 and 3.00 as 3, whatever the database returns (PostgreSQL keeps the column's scale)."""
+    text = f"{Decimal(hours).quantize(Decimal('0.01')):f}"
+    return Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
 
 
 def _markable(session: Session, writable: bool) -> bool:

@@ -474,8 +474,9 @@ def _network_scope(query: NetworkQuery):
 def _period(start, end) -> analytics.Period:
     from django.core.exceptions import ValidationError
 
-    if end < start:
-        raise ValidationError({"end": [_("The end of a period cannot come before its start.")]})
+    error = analytics.period_error(start, end)
+    if error:
+        raise ValidationError({"end": [error]})
     return analytics.Period(start, end)
 
 

@@ -393,7 +393,20 @@ def _check_acting_party(parties: list[tuple[Organisation, str]], acting_user) ->
         raise ValidationError(_("Your organisation must be one of the parties."))
 
 
-def _check_dates(valid_from, valid_until) -> None:
+# Agreement dates outside these years are typing errors (and would overflow date arithmetic).
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2100, 12, 31)
+
+
+def _check_dates(valid_from, valid_until, signed_on=None) -> None:
+    for name, day in (("valid_from", valid_from), ("valid_until", valid_until), ("signed_on", signed_on)):
+        if day and not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationError(
+                {
+                    name: _("Enter a date between the years %(first)s and %(last)s.")
+                    % {"first": 2000, "last": 2100}
+                }
+            )
     if valid_from and valid_until and valid_until < valid_from:
         raise ValidationError({"valid_until": _("The end of validity comes after its start.")})
 
@@ -507,11 +520,16 @@ def renew_agreement(
     today = timezone.localdate()
     if valid_until is None or valid_until < today:
         raise ValidationError({"valid_until": _("A renewal runs until a date that has not passed yet.")})
+    _check_dates(None, valid_until, signed_on)
     if signed_on is not None and signed_on > today:
         raise ValidationError({"signed_on": _("The date of signature cannot be in the future.")})
     if valid_from is None:
         # Before expiry the new period follows the old one; after it, it starts today.
-        follows = agreement.status == AgreementStatus.SIGNED and agreement.valid_until is not None
+        follows = (
+            agreement.status == AgreementStatus.SIGNED
+            and agreement.valid_until is not None
+            and agreement.valid_until < LAST_DAY
+        )
         valid_from = agreement.valid_until + datetime.timedelta(days=1) if follows else today
     _check_dates(valid_from, valid_until)
     _check_parties(_party_list(agreement), signing=True)

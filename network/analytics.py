@@ -81,6 +81,23 @@ OTHER_COLOUR = "#999999"
 # --- Periods ------------------------------------------------------------------------------------------------
 
 
+# Periods are analysed within these years (the plan runs 2021-2027; dates far outside are typing errors).
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2100, 12, 31)
+
+
+def period_error(start: datetime.date, end: datetime.date) -> str | None:
+    """Why a period cannot be analysed, or None."""
+    if not (FIRST_DAY <= start <= LAST_DAY and FIRST_DAY <= end <= LAST_DAY):
+        return _("Choose dates between %(first)s and %(last)s.") % {
+            "first": f"{FIRST_DAY:%d/%m/%Y}",
+            "last": f"{LAST_DAY:%d/%m/%Y}",
+        }
+    if end < start:
+        return _("The end of a period cannot come before its start.")
+    return None
+
+
 @dataclass(frozen=True)
 class Period:
     """A period of whole days, both ends included."""
@@ -89,8 +106,9 @@ class Period:
     end: datetime.date
 
     def __post_init__(self):
-        if self.end < self.start:
-            raise ValueError("A period must not end before it starts.")
+        error = period_error(self.start, self.end)
+        if error:
+            raise ValueError(error)
 
     @property
     def days(self) -> int:

@@ -33,6 +33,7 @@ from core.imports import (
     text,
 )
 from core.scoping import VIEW, require_permission
+from network.actions import FIRST_DAY, LAST_DAY
 from network.models import (
     NEEDS_APPROVAL,
     Agreement,
@@ -596,6 +597,17 @@ class AgreementImport(ImportKind):
                     _("A draft has no signing date: write signed as its status, or remove the date."),
                 )
         valid_from, valid_until = values.get("valid_from"), values.get("valid_until")
+        for column, day in (
+            ("signed_on", signed_on),
+            ("valid_from", valid_from),
+            ("valid_until", valid_until),
+        ):
+            if day and not FIRST_DAY <= day <= LAST_DAY:
+                row.add_error(
+                    column,
+                    _("Enter a date between the years %(first)s and %(last)s.")
+                    % {"first": 2000, "last": 2100},
+                )
         if valid_from and valid_until and valid_until < valid_from:
             row.add_error("valid_until", _("The end of validity comes before its start."))
         if signed_on and valid_until and valid_until < signed_on:

@@ -59,8 +59,10 @@ class _TerritoryFields(forms.Form):
 
 def _check_order(form, start: str, end: str) -> None:
     first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
-    if first and last and last < first:
-        form.add_error(end, _("The end of a period cannot come before its start."))
+    if first and last:
+        error = analytics.period_error(first, last)
+        if error:
+            form.add_error(end, error)
 
 
 class AnalyticsForm(_TerritoryFields):

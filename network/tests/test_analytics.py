@@ -528,3 +528,22 @@ def test_exports_download_the_chosen_period(coordinator, network):
     assert len(edges) == 2  # the header and B-E
 
     assert client.get(reverse("network_analytics:export_csv"), {"start": "x", "end": "y"}).status_code == 400
+
+
+def test_far_future_periods_are_refused_not_crashing(coordinator, network):
+    client = client_for(coordinator)
+    far = {"a_start": "2024-01-01", "a_end": "9999-12-31", "b_start": "2023-01-01", "b_end": "2023-12-31"}
+    assert client.get(reverse(URL), far).status_code in (200, 400)
+    for name in ("network_analytics:export_graphml", "network_analytics:export_csv"):
+        assert client.get(reverse(name), {"start": "2024-01-01", "end": "9999-12-31"}).status_code in (
+            400,
+            422,
+        )
+    for path, params in (
+        ("/api/v1/network/metrics", {"start": "2024-01-01", "end": "9999-12-31"}),
+        ("/api/v1/network/compare", {"a_start": "2024-01-01", "a_end": "9999-12-31"}),
+    ):
+        assert client.get(path, params).status_code == 422
+    assert analytics.period_error(datetime.date(2024, 1, 1), datetime.date(9999, 12, 31))
+    with pytest.raises(ValueError):
+        Period(datetime.date(2024, 1, 1), datetime.date(9999, 12, 31))

@@ -139,6 +139,25 @@ def test_a_renewal_must_end_in_the_future(org_a, org_b, admin_a):
     assert state(expired) == before
 
 
+def test_dates_at_the_ends_of_the_calendar_are_refused_not_crashing(org_a, org_b, admin_a, coordinator):
+    signed = make_agreement(
+        [(org_a, "lead"), (org_b, "partner")], status="signed", valid_until=datetime.date(9999, 12, 31)
+    )
+    before = state(signed)
+    with pytest.raises(ValidationError):  # the old far-future end cannot be continued by a day
+        actions.renew_agreement(signed, acting_user=admin_a, valid_until=datetime.date(9999, 12, 31))
+    assert state(signed) == before
+    draft = make_agreement([(org_a, "lead"), (org_b, "partner")])
+    with pytest.raises(ValidationError):
+        actions.sign_agreement(
+            draft, acting_user=admin_a, signed_on=days(-1), valid_until=datetime.date(9999, 12, 31)
+        )
+    response = client_for(coordinator).post(
+        reverse("network:agreement_renew", args=[signed.pk]), {"valid_until": "9999-12-31"}
+    )
+    assert response.status_code in (200, 400)  # the form again with its error, never a server error
+
+
 OPERATIONS = {
     "sign": lambda a, user: actions.sign_agreement(a, acting_user=user, signed_on=days(-1)),
     "withdraw": lambda a, user: actions.withdraw_agreement(a, acting_user=user, reason="Motivo"),

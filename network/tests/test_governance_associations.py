@@ -241,7 +241,7 @@ def test_an_admin_completes_the_profile(admin_a, org_a):
     assert list(org_a.provinces_served.all()) == [naples]
     assert org_a.network_status == NetworkStatus.ACTIVE
     page = client_for(admin_a).get(reverse("network:organisation_detail", args=[org_a.pk]))
-    assert page.context["sectors"] == ["Social services", "Housing"]
+    assert page.context["sectors"] == ["Servizi sociali", "Abitare"]  # labels in the interface language
 
 
 def test_the_profile_choices_stay_short(org_a):

@@ -267,7 +267,7 @@ def test_agreement_errors_are_reported_and_nothing_is_saved(coordinator, parties
     ]
     messages = {(e.row, e.column): e.message for e in report.errors}
     assert "Ente che non esiste" in messages[(3, "lead_organisation")]
-    assert "tax code" in messages[(4, "other_parties")]
+    assert "codice fiscale" in messages[(4, "other_parties")]  # the interface speaks Italian first
     assert not Agreement.objects.exists()
 
 
