@@ -61,7 +61,7 @@ from core.imports import (
     text,
 )
 from core.scoping import CHANGE, VIEW, user_can
-from paths.imports import parse_positive_int
+from paths.imports import assign_participants, parse_positive_int
 from people.imports import parse_codice_fiscale
 from people.models import WORK, Participant
 
@@ -547,32 +547,7 @@ class EnrolmentImport(ImportKind):
         for chunk in _chunks(codes):
             for p in workable.filter(codice_fiscale__in=chunk):
                 by_code.setdefault(p.codice_fiscale, []).append(p)
-        for row in rows:
-            if not row.ok("participant_id", "codice_fiscale"):
-                continue
-            pk, code = row.values.get("participant_id"), row.values.get("codice_fiscale")
-            if not (pk or code):
-                continue
-            found = by_id.get(pk) if pk else None
-            if pk and found is None:
-                row.add_error("participant_id", _("No participant you work on has this number."))
-                continue
-            if code:
-                matches = by_code.get(code, [])
-                if not matches:
-                    row.add_error("codice_fiscale", _("No participant you work on has this codice fiscale."))
-                    continue
-                if found is None and len(matches) > 1:
-                    row.add_error(
-                        "codice_fiscale",
-                        _("More than one participant has this codice fiscale: use participant_id instead."),
-                    )
-                    continue
-                if found is not None and found not in matches:
-                    row.add_error("codice_fiscale", _("The codice fiscale is not that of this participant."))
-                    continue
-                found = found or matches[0]
-            row.values["participant"] = found
+        assign_participants(rows, by_id, by_code)
 
     def _check_duplicates(self, rows: list[RowData]) -> None:
         """The same person twice in one activity: in the file, or already enrolled."""

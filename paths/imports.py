@@ -68,6 +68,38 @@ def parse_service_type(value, ctx) -> ServiceType:
     return service_type
 
 
+def assign_participants(rows: list[RowData], by_id: dict, by_code: dict) -> None:
+    """Set each row's "participant" from its participant_id and/or codice_fiscale, given the people the
+    importer may reach (by id, and by code: a code can belong to several records), with an error on the
+    cell that does not match. Unknown and unreachable people read the same."""
+    for row in rows:
+        if not row.ok("participant_id", "codice_fiscale"):
+            continue
+        pk, code = row.values.get("participant_id"), row.values.get("codice_fiscale")
+        if not (pk or code):
+            continue
+        found = by_id.get(pk) if pk else None
+        if pk and found is None:
+            row.add_error("participant_id", _("No participant you work on has this number."))
+            continue
+        if code:
+            matches = by_code.get(code, [])
+            if not matches:
+                row.add_error("codice_fiscale", _("No participant you work on has this codice fiscale."))
+                continue
+            if found is None and len(matches) > 1:
+                row.add_error(
+                    "codice_fiscale",
+                    _("More than one participant has this codice fiscale: use participant_id instead."),
+                )
+                continue
+            if found is not None and found not in matches:
+                row.add_error("codice_fiscale", _("The codice fiscale is not that of this participant."))
+                continue
+            found = found or matches[0]
+        row.values["participant"] = found
+
+
 @register
 class ServiceImport(ImportKind):
     slug = "services"
@@ -164,32 +196,7 @@ class ServiceImport(ImportKind):
         if codes:
             for p in workable.filter(codice_fiscale__in=codes):
                 by_code.setdefault(p.codice_fiscale, []).append(p)
-        for row in rows:
-            if not row.ok("participant_id", "codice_fiscale"):
-                continue
-            pk, code = row.values.get("participant_id"), row.values.get("codice_fiscale")
-            if not (pk or code):
-                continue
-            found = by_id.get(pk) if pk else None
-            if pk and found is None:
-                row.add_error("participant_id", _("No participant you work on has this number."))
-                continue
-            if code:
-                matches = by_code.get(code, [])
-                if not matches:
-                    row.add_error("codice_fiscale", _("No participant you work on has this codice fiscale."))
-                    continue
-                if found is None and len(matches) > 1:
-                    row.add_error(
-                        "codice_fiscale",
-                        _("More than one participant has this codice fiscale: use participant_id instead."),
-                    )
-                    continue
-                if found is not None and found not in matches:
-                    row.add_error("codice_fiscale", _("The codice fiscale is not that of this participant."))
-                    continue
-                found = found or matches[0]
-            row.values["participant"] = found
+        assign_participants(rows, by_id, by_code)
 
     def _resolve_operators(self, rows: list[RowData], ctx: ImportContext) -> None:
         emails = {r.values["operator_email"].lower() for r in rows if r.values.get("operator_email")}
