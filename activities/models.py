@@ -29,6 +29,7 @@ from paths.models import Action
 
 # Actions of the activity scope (besides VIEW and CHANGE).
 REGISTER = "register"  # keep the register: sessions, attendance, assessments, feedback entry
+PEOPLE = "people"  # read what the people enrolled wrote or need (feedback comments): the organiser's side
 
 
 class ActivityKind(models.TextChoices):
@@ -131,6 +132,15 @@ class ActivityQuerySet(ScopedQuerySet):
                 return self._taught(membership)
             org = membership.organisation_id
             return self.filter(Q(organiser_id=org) | Q(pk__in=self._partnered(org)))
+        if action == PEOPLE:
+            # Free text may name people: the organiser's staff, its trainers and the Region, not partners.
+            if role in ALL_RECORDS_ROLES:
+                return self
+            if role == Role.TRAINER:
+                return self._taught(membership)
+            if not role_can(role, "enrolment.view"):
+                return self.none()
+            return self.filter(organiser_id=membership.organisation_id)
         if action == REGISTER:
             if role == Role.TRAINER:
                 return self._taught(membership)

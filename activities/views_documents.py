@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from activities import actions, certificates, exports
 from activities.models import (
+    PEOPLE,
     REGISTER,
     Activity,
     Certificate,
@@ -39,8 +40,7 @@ from activities.models import (
     Session,
 )
 from activities.views_public import FeedbackForm
-from core.roles import ALL_RECORDS_ROLES, role_can
-from core.scoping import CHANGE, VIEW, active_membership, get_for_user, require_permission
+from core.scoping import CHANGE, VIEW, get_for_user, require_permission
 
 # ------------------------------------------------------------------------------------------------ helpers
 
@@ -459,13 +459,8 @@ def summarise_feedback(answers: list[tuple[int, int, bool | None]], people: int)
 
 
 def sees_feedback_comments(user, activity: Activity) -> bool:
-    """Free text may name people: it is read only by who may see the organiser's enrolments — the
-    organiser's staff with `enrolment.view` (its trainers reach only the activities they teach) and the
-    regional coordinator. Not partner organisations, nor monitoring roles."""
-    membership = active_membership(user)
-    if membership is None or not role_can(membership.role, "enrolment.view"):
-        return False
-    return membership.role in ALL_RECORDS_ROLES or membership.organisation_id == activity.organiser_id
+    """Whether the user may read the comments (the PEOPLE scope of activities)."""
+    return Activity.objects.visible_to(user, PEOPLE).filter(pk=activity.pk).exists()
 
 
 @login_required
