@@ -22,6 +22,8 @@ from accounts.models import Membership, User
 from core.roles import Role
 from network.models import Organisation, OrganisationKind
 from people.models import Consent, ConsentEvidence, ConsentPurpose, ConsentScope, Participant, Sex
+from skills.esco import load_esco
+from skills.models import Occupation
 from territory.models import Country, Municipality
 from territory.reference import load_all
 
@@ -42,6 +44,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         if not Municipality.objects.exists():
             load_all()
+        load_esco()
 
 
 @pytest.fixture
@@ -51,6 +54,8 @@ def reference_data(django_db_blocker):
         if not Municipality.objects.exists():
             _reference_cache.clear()
             load_all()
+        if not Occupation.objects.exists():
+            load_esco()
         from activities.models import CompletionRule
 
         if not CompletionRule.objects.exists():  # the data migrations' rows went with the flush too

@@ -436,6 +436,10 @@ def record_assessment(enrolment: Enrolment, *, acting_user, data: dict) -> Langu
     assessment, _created = LanguageAssessment.objects.update_or_create(
         enrolment=enrolment, moment=moment, defaults=data
     )
+    # The participant's skills profile takes the level (with the history of what it replaced).
+    from skills.actions import apply_language_assessment
+
+    apply_language_assessment(assessment, acting_user=acting_user)
     return assessment
 
 

@@ -17,6 +17,7 @@ from api.network import router as network_router
 from api.paths_casework import router as casework_router
 from api.paths_referrals import router as referrals_router
 from api.people import router as people_router
+from api.skills import router as skills_router
 
 
 class TokenAuth(HttpBearer):
@@ -57,6 +58,7 @@ api.add_router("/", casework_router)  # /plans, /services
 api.add_router("/", referrals_router)  # /referrals, /mediation
 api.add_router("/", activities_router)  # /activities, /sessions, /enrolments
 api.add_router("/", governance_router)  # /agreements, /tables, /meetings, /action-items, /network
+api.add_router("/", skills_router)  # /skills-profiles, /esco
 
 
 @api.exception_handler(Http404)

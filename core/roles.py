@@ -65,6 +65,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "governance.import": frozenset({Role.REGIONAL_COORDINATOR}),
     "association.approve": frozenset({Role.REGIONAL_COORDINATOR}),
     "network.analytics": frozenset({Role.ORG_ADMIN, Role.REGIONAL_COORDINATOR, Role.MONITORING_OFFICER}),
+    # Skills profiles (issue 6): on the same people as plans. Constraints (health, family) are for the case's
+    # operators only: not the read-only viewer, not the Region.
+    "skills.view": frozenset(_CASEWORK | {Role.VIEWER, Role.REGIONAL_COORDINATOR}),
+    "skills.change": frozenset(_CASEWORK),
+    "skills.sensitive": frozenset(_CASEWORK),
+    "skills.overview": frozenset({Role.ORG_ADMIN, Role.REGIONAL_COORDINATOR, Role.MONITORING_OFFICER}),
 }
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "people",
     "paths",
     "activities",
+    "skills",
     "api",
 ]
 

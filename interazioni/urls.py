@@ -18,6 +18,8 @@ urlpatterns = [
     path(WORKSPACE + "percorsi/", include("paths.urls")),
     path(WORKSPACE + "attivita/", include("activities.urls")),
     path(WORKSPACE + "attivita/", include("activities.urls_documents")),
+    path(WORKSPACE + "competenze/", include("skills.urls")),
+    path(WORKSPACE + "competenze/", include("skills.urls_documents")),
     path(WORKSPACE + "account/", include("accounts.urls")),
     path("api/v1/", api.urls),
 ]

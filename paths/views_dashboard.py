@@ -31,6 +31,7 @@ from paths.models import (
 )
 from people.actions import log_participant_access
 from people.models import Consent, Participant
+from skills import timeline as skills_timeline
 
 # Events per page of the timeline; older ones load on demand ("Show earlier events").
 TIMELINE_PAGE = 50
@@ -305,6 +306,8 @@ TIMELINE_SOURCES: list[Callable[[Participant, object, TimelineWindow], list[Time
     _mediations,
     activity_timeline.enrolments,
     activity_timeline.assessments,
+    skills_timeline.profile_events,
+    skills_timeline.recognition_requests,
 ]
 
 

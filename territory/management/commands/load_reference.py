@@ -1,11 +1,16 @@
 from django.core.management.base import BaseCommand
 
+from skills.esco import load_esco
 from territory.reference import load_all
 
 
 class Command(BaseCommand):
-    help = "Load provinces, municipalities, countries and languages from the bundled packages (offline, idempotent)."
+    help = (
+        "Load provinces, municipalities, countries, languages and the ESCO occupations and skills from the "
+        "bundled packages and fixtures (offline, idempotent)."
+    )
 
     def handle(self, *args, **options):
         counts = load_all()
+        counts.update(load_esco())
         self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))
