@@ -4,6 +4,7 @@ participant pages and API. Writes bench/results/results.json and bench/results/r
 Targets (issue 2): campania seed < 120 s; participant list and API list with a constant query count.
 Targets (issue 3): timeline, referral queues and caseload under 10 concurrent users, p95 < 150 ms, served
 by gunicorn like production (bench/load.py says how the load is made).
+Targets (issue 6): ESCO search-as-you-type and matching hints p95 < 100 ms (bench/bench_skills.py).
 """
 
 import json
@@ -208,6 +209,9 @@ def main() -> None:
     import bench_network  # bench/bench_network.py (issue 5): network metrics at 5,000 organisations
 
     activity_lines += ["", *bench_network.run(results)]
+    import bench_skills  # bench/bench_skills.py (issue 6): ESCO search, hints, exports, completeness, overview
+
+    activity_lines += ["", *bench_skills.run(results)]
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2, default=str))
     lines = [
         f"# Benchmark — dataset `{SIZE}` ({results['participants']} participants), {results['machine']['cpus']} CPUs",

@@ -439,6 +439,9 @@ def seed_demo(
         from network.demo import seed_network  # profiles, agreements, tables, meetings, action items
 
         result.counts.update(seed_network(seed, size, generator.today))
+        from skills.demo import seed_skills  # skills profiles: interviews, claims, history, next steps
+
+        result.counts.update(seed_skills(seed, size, generator.today))
     result.elapsed = time.monotonic() - started
     return result
 
@@ -452,7 +455,9 @@ def delete_demo_data() -> dict[str, int]:
             from activities.demo import delete_activities_demo_data
             from network.demo import delete_network_demo_data
             from paths.demo import delete_paths_demo_data  # what points to demo people, logins, bodies
+            from skills.demo import delete_skills_demo_data  # first: it points to assessments and goals
 
+            delete_skills_demo_data()
             delete_network_demo_data()
             delete_activities_demo_data()
             delete_paths_demo_data()
@@ -531,6 +536,8 @@ _KNOWN_RELATIONS = {
         ("MediationRequest", "participant"),
         # activities rows: deleted first by activities.demo.delete_activities_demo_data
         ("Enrolment", "participant"),
+        # skills rows: deleted first by skills.demo.delete_skills_demo_data
+        ("SkillsProfile", "participant"),
     },
     Consent: {("Consent_organisations", "consent"), ("Consent", "supersedes"), ("Referral", "consent")},
     VulnerabilityFlag: set(),

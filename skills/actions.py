@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
@@ -100,7 +101,11 @@ def start_profile(participant: Participant, *, acting_user) -> SkillsProfile:
 def update_profile(profile: SkillsProfile, *, acting_user, data: dict) -> SkillsProfile:
     """Summary, wishes, the participant's interview language and mother tongues."""
     _check_writable(profile, acting_user)
+    data = dict(data)
     mother_tongues = data.pop("mother_tongues", None)
+    language = data.get("interview_language")
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"interview_language": _("Choose one of the languages of the interface.")})
     changes = {}
     for name, value in data.items():
         if name not in {"summary", "aspirations", "interview_language"}:
@@ -227,8 +232,11 @@ def save_claim(
     previous_level = claim.evidence_level if claim else None
     if claim is None:
         claim = model(profile=profile, evidence_set_by=acting_user, **data)
+        # A new claim's history lists what was said, not the empty or "no" answers (0 is pre-A1: kept).
         changes = {
-            name: [None, _json_value(value)] for name, value in data.items() if value not in (None, "", [])
+            name: [None, _json_value(value)]
+            for name, value in data.items()
+            if value is not None and value is not False and value != "" and value != []
         }
     else:
         changes = {
@@ -382,18 +390,8 @@ def add_constraint(profile: SkillsProfile, *, acting_user, kind: str, note: str 
     constraint = ProfileConstraint(profile=profile, kind=kind, note=note, recorded_by=acting_user)
     constraint.full_clean(exclude=["profile", "recorded_by"])
     constraint.save()
-    # The history names the kind only: the note stays in the encrypted field.
-    _log(
-        profile,
-        Section.ASPIRATIONS,
-        constraint,
-        acting_user=acting_user,
-        changes={"constraint": [None, kind]},
-    )
-    if Section.ASPIRATIONS in profile.nothing_to_declare:
-        profile.nothing_to_declare = [s for s in profile.nothing_to_declare if s != Section.ASPIRATIONS]
-        profile.save(update_fields=["nothing_to_declare", "updated_at"])
-    refresh_completeness(profile)
+    # No row in the profile's history, which every reader of the profile sees: even the kind of a constraint
+    # ("health") is sensitive. The audit log records the write, with the note masked.
     return constraint
 
 
@@ -403,13 +401,6 @@ def close_constraint(constraint: ProfileConstraint, *, acting_user) -> ProfileCo
     if constraint.is_active:
         constraint.is_active = False
         constraint.save(update_fields=["is_active"])
-        _log(
-            constraint.profile,
-            Section.ASPIRATIONS,
-            constraint,
-            acting_user=acting_user,
-            changes={"is_active": [True, False]},
-        )
     return constraint
 
 
@@ -477,7 +468,8 @@ def section_states(profile: SkillsProfile) -> list[SectionState]:
         Section.DIGITAL: profile.digital_skills.exists(),
         Section.SOFT_SKILLS: profile.soft_skills.exists(),
         Section.LICENCES: profile.licences.exists(),
-        Section.ASPIRATIONS: bool(profile.aspirations.strip()) or profile.constraints.exists(),
+        # Constraints do not count: readers without the sensitive permission would learn that one exists.
+        Section.ASPIRATIONS: bool(profile.aspirations.strip()),
         Section.NEXT_STEPS: profile.next_steps.exists(),
     }
     return [
