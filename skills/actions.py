@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.roles import role_can
@@ -61,9 +61,15 @@ def _json_value(value):
     return str(value)
 
 
+def _acting_organisation(user):
+    membership = active_membership(user) if user is not None else None
+    return membership.organisation if membership else None
+
+
 def _log(
     profile, section, claim, *, acting_user, changes, source=ChangeSource.INTERVIEW, previous=None, **extra
 ):
+    extra.setdefault("organisation", _acting_organisation(acting_user))
     return ClaimChange.objects.create(
         profile=profile,
         section=section,
@@ -80,7 +86,12 @@ def _log(
 
 def _check_writable(profile: SkillsProfile, acting_user) -> SkillsProfile:
     require_permission(acting_user, "skills.change")
-    return get_for_user(SkillsProfile.objects.all(), acting_user, WORK, pk=profile.pk)
+    checked = get_for_user(SkillsProfile.objects.all(), acting_user, WORK, pk=profile.pk)
+    if profile.interview_started_at is None:  # an operator writing in a profile opened by a course
+        profile.interview_started_at = timezone.now()
+        profile.created_by = profile.created_by or acting_user
+        profile.save(update_fields=["interview_started_at", "created_by", "updated_at"])
+    return checked
 
 
 # --------------------------------------------------------------------------------------------- profile
@@ -94,6 +105,10 @@ def start_profile(participant: Participant, *, acting_user) -> SkillsProfile:
     profile, _created = SkillsProfile.objects.get_or_create(
         participant=participant, defaults={"created_by": acting_user}
     )
+    if profile.interview_started_at is None:  # also a profile a course assessment opened
+        profile.interview_started_at = timezone.now()
+        profile.created_by = profile.created_by or acting_user
+        profile.save(update_fields=["interview_started_at", "created_by", "updated_at"])
     return profile
 
 
@@ -226,12 +241,33 @@ def save_claim(
         raise PermissionDenied
     section = CLAIM_SECTIONS[model]
     current = {name: getattr(claim, name) for name in data} if claim else {}
-    merged = {**current, **data}
+    # Rules read the whole claim: changing only the evidence of a job still needs its occupation.
+    stored = {f.name: getattr(claim, f.name) for f in model._meta.concrete_fields} if claim else {}
+    merged = {**stored, **data}
     merged.setdefault("evidence_level", claim.evidence_level if claim else EvidenceLevel.SELF_DECLARED)
     validate_claim(model, merged)
     previous_level = claim.evidence_level if claim else None
+    detach = False
+    if model is LanguageSkill and claim is not None and claim.source_assessment_id:
+        # Levels changed by hand no longer rest on the course's assessment: the evidence must be said again.
+        levels_changed = any(
+            name in data and data[name] != current[name] for name in ("overall", *CEFR_SKILLS)
+        )
+        evidence_restated = any(name in data and data[name] != current[name] for name in EVIDENCE_FIELDS)
+        if levels_changed and not evidence_restated and merged["evidence_level"] >= EvidenceLevel.TESTED:
+            raise ValidationError(
+                {
+                    "evidence_level": _(
+                        "These levels come from a course assessment: say the evidence for the corrected levels."
+                    )
+                }
+            )
+        detach = levels_changed
+    organisation = _acting_organisation(acting_user)
     if claim is None:
-        claim = model(profile=profile, evidence_set_by=acting_user, **data)
+        claim = model(
+            profile=profile, evidence_set_by=acting_user, evidence_organisation=organisation, **data
+        )
         # A new claim's history lists what was said, not the empty or "no" answers (0 is pre-A1: kept).
         changes = {
             name: [None, _json_value(value)]
@@ -248,6 +284,9 @@ def save_claim(
             setattr(claim, name, value)
         if set(changes) & set(EVIDENCE_FIELDS):
             claim.evidence_set_by, claim.evidence_set_at = acting_user, timezone.now()
+            claim.evidence_organisation = organisation
+        if detach:
+            claim.source_assessment, claim.assessed_on = None, None
     try:
         claim.full_clean()
     except ValidationError as error:
@@ -316,7 +355,8 @@ def apply_language_assessment(assessment, *, acting_user) -> ClaimChange:
     """Bring a course's CEFR assessment into the participant's profile (called by
     `activities.actions.record_assessment`; the trainer's right to assess was checked there).
 
-    Applied when the claim is new, rests on weaker evidence, comes from this same assessment (a correction),
+    Levels the assessment does not give are cleared (the claim's evidence would not cover them); the history
+    keeps them. Applied when the claim is new, rests on weaker evidence, comes from this same assessment (a correction),
     or rests on equal evidence of an earlier date. Otherwise the history records it as not applied, so the
     operator sees that a course said something different."""
     participant = assessment.enrolment.participant
@@ -340,13 +380,15 @@ def apply_language_assessment(assessment, *, acting_user) -> ClaimChange:
     changes = {
         name: [before.get(name), value] for name, value in new_levels.items() if before.get(name) != value
     }
-    note = _("%(moment)s assessment, %(activity)s (%(date)s)") % {
-        "moment": assessment.get_moment_display(),
-        "activity": assessment.enrolment.activity.title,
-        "date": assessment.date.strftime("%d/%m/%Y"),
-    }
-    if assessment.certificate_name:
-        note = f"{note} - {assessment.get_certificate_name_display()}"
+    activity = assessment.enrolment.activity
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: in the interface's main language
+        note = _("%(moment)s assessment, %(activity)s (%(date)s)") % {
+            "moment": assessment.get_moment_display(),
+            "activity": activity.title,
+            "date": formats.date_format(assessment.date, "SHORT_DATE_FORMAT"),
+        }
+        if assessment.certificate_name:
+            note = f"{note} - {assessment.get_certificate_name_display()}"
     if apply:
         if skill is None:
             skill = LanguageSkill(profile=profile, language=assessment.language)
@@ -355,6 +397,7 @@ def apply_language_assessment(assessment, *, acting_user) -> ClaimChange:
         skill.evidence_level = ASSESSMENT_EVIDENCE
         skill.evidence_note = note[:300]
         skill.evidence_set_by, skill.evidence_set_at = acting_user, timezone.now()
+        skill.evidence_organisation = activity.organiser  # the organisation that assessed
         skill.assessed_on, skill.source_assessment = assessment.date, assessment
         skill.save()
     entry = ClaimChange.objects.create(
@@ -369,6 +412,7 @@ def apply_language_assessment(assessment, *, acting_user) -> ClaimChange:
         assessment=assessment,
         applied=apply,
         changed_by=acting_user,
+        organisation=activity.organiser,
     )
     refresh_completeness(profile)
     return entry
@@ -419,6 +463,16 @@ def add_next_step(profile: SkillsProfile, *, acting_user, data: dict, make_goal:
         next_step_to_goal(step, acting_user=acting_user)
     refresh_completeness(profile)
     return step
+
+
+@transaction.atomic
+def remove_next_step(step: NextStep, *, acting_user) -> None:
+    """Remove a next step entered by mistake. A goal made from it stays in the plan (change it there)."""
+    profile = step.profile
+    _check_writable(profile, acting_user)
+    _log(profile, Section.NEXT_STEPS, step, acting_user=acting_user, changes={}, source=ChangeSource.REMOVAL)
+    step.delete()
+    refresh_completeness(profile)
 
 
 @transaction.atomic

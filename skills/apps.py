@@ -18,5 +18,5 @@ class SkillsConfig(AppConfig):
         auditlog.register(models.DigitalSkill)
         auditlog.register(models.SoftSkill)
         auditlog.register(models.DrivingLicence)
-        auditlog.register(models.ProfileConstraint, mask_fields=["note"])
+        auditlog.register(models.ProfileConstraint, mask_fields=["note", "kind"])
         auditlog.register(models.NextStep)

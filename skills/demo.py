@@ -17,7 +17,10 @@ assessment, applied or not), otherwise self-declared or observed; DigComp areas,
 licences (some foreign ones to convert), wishes, constraints (their note encrypted by the model field; no
 history row, as `skills.actions.add_constraint`) and next steps, which become goals of the current
 individual plan where there is one. Everyone assessed in a course has a profile, as the platform creates
-it with the first assessment, even without an interview.
+it with the first assessment, even without an interview; only interviewed profiles have
+`interview_started_at` (the time of the interview). Claims and history rows carry the organisation the user
+acted for, as the actions record it: the participant's organisation for the interview, the course's
+organiser for an assessment.
 
 Completeness and completion follow `skills.actions.section_states`, computed here from what is written
 (tests check a sample against it). Tables are written with multi-row INSERTs and primary keys assigned
@@ -42,7 +45,7 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import Membership, User
@@ -574,7 +577,8 @@ class _Draft:
         return self.interview_at + datetime.timedelta(minutes=self.clock)
 
 
-CLAIM_COLUMNS = ["id", "profile_id", "evidence_level", "evidence_note", "evidence_set_by_id", "evidence_set_at", "created_at"]  # fmt: skip
+CLAIM_COLUMNS = ["id", "profile_id", "evidence_level", "evidence_note", "evidence_set_by_id", "evidence_set_at", "created_at",
+                 "evidence_organisation_id"]  # fmt: skip
 
 
 class _SkillsGenerator:
@@ -670,6 +674,7 @@ class _SkillsGenerator:
             .values_list(
                 "pk", "enrolment__participant_id", "moment", "date", "overall", *CEFR_SKILLS,
                 "certificate_name", "enrolment__activity__title", "assessed_by_id", "created_at",
+                "enrolment__activity__organiser_id",
             )
         )  # fmt: skip
         for row in assessments:
@@ -830,7 +835,8 @@ class _SkillsGenerator:
         self.rows["profiles"].append(
             (draft.pk, person.pk, draft.summary, draft.aspirations, sorted(draft.nothing),
              draft.interview_language, completeness, draft.completed_at,
-             operator if draft.completed_at else None, draft.created_by, draft.created_at, draft.updated_at)
+             operator if draft.completed_at else None, draft.created_by, draft.created_at, draft.updated_at,
+             interview_at)
         )  # fmt: skip
 
     def _id(self, model) -> int:
@@ -839,15 +845,18 @@ class _SkillsGenerator:
         return value
 
     def _change(self, draft: _Draft, section, claim_id, label, changes, *, at, by, evidence=None,
-                previous=None, source=ChangeSource.INTERVIEW, assessment=None, applied=True) -> None:  # fmt: skip
+                previous=None, source=ChangeSource.INTERVIEW, assessment=None, applied=True,
+                organisation=None) -> None:  # fmt: skip
+        """One history row; `organisation` the one the user acted for (the participant's, in the interview)."""
         self.rows["changes"].append(
             (draft.pk, section, claim_id, str(label)[:300], changes, evidence, previous, source, assessment,
-             applied, by, at)
+             applied, by, at, organisation or draft.person.owner)
         )  # fmt: skip
         draft.updated_at = max(draft.updated_at, at)
 
     def _claim(self, draft: _Draft, model, level: int, note: str, at) -> tuple:
-        return (self._id(model), draft.pk, level, note[:300], draft.operator, at, at)
+        """A claim of the interview: the evidence set by the operator, for the participant's organisation."""
+        return (self._id(model), draft.pk, level, note[:300], draft.operator, at, at, draft.person.owner)
 
     def _evidence(self, rng, observed_share: float) -> tuple[int, str]:
         if rng.random() < observed_share:
@@ -1223,7 +1232,7 @@ class _SkillsGenerator:
         for row in assessments:
             pk, _pid, moment, date, overall, *rest = row
             levels = dict(zip(CEFR_SKILLS, rest[:5], strict=True))
-            certificate, title, assessed_by, _created = rest[5:]
+            certificate, title, assessed_by, _created, organiser = rest[5:]
             new = {"overall": overall, **levels}
             skill = self.italian_state.get(draft.pk)
             previous = skill["evidence"] if skill else None
@@ -1240,7 +1249,7 @@ class _SkillsGenerator:
             note = self.assessment_note % {
                 "moment": self.labels[AssessmentMoment][moment],
                 "activity": title,
-                "date": date.strftime("%d/%m/%Y"),
+                "date": formats.date_format(date, "SHORT_DATE_FORMAT"),
             }
             if certificate:
                 note = f"{note} - {self.labels[LanguageCertificate][certificate]}"
@@ -1253,13 +1262,13 @@ class _SkillsGenerator:
                 skill.update(evidence=ASSESSMENT_EVIDENCE, source=pk, assessed_on=date, levels=new)
                 self.rows["languages"][skill["row"]] = (
                     skill["id"], draft.pk, ASSESSMENT_EVIDENCE, note[:300], assessed_by, at, skill["created"],
-                    self.italian, overall, *rest[:5], date, pk,
+                    organiser, self.italian, overall, *rest[:5], date, pk,
                 )  # fmt: skip
                 draft.has_other_language = True
             self._change(
                 draft, Section.LANGUAGES, skill["id"] if skill else None, label, changes, at=at, by=assessed_by,
                 evidence=ASSESSMENT_EVIDENCE, previous=previous, source=ChangeSource.ASSESSMENT, assessment=pk,
-                applied=apply,
+                applied=apply, organisation=organiser,
             )  # fmt: skip
         if draft.mother_tongues and draft.has_other_language:
             draft.filled.add(Section.LANGUAGES)
@@ -1439,7 +1448,8 @@ class _SkillsGenerator:
     def _write(self) -> None:
         rows = self.rows
         _write(SkillsProfile, ["id", "participant_id", "summary", "aspirations", "nothing_to_declare", "interview_language",
-                               "completeness", "completed_at", "completed_by_id", "created_by_id", "created_at", "updated_at"],
+                               "completeness", "completed_at", "completed_by_id", "created_by_id", "created_at", "updated_at",
+                               "interview_started_at"],
                rows["profiles"])  # fmt: skip
         _write(
             SkillsProfile.mother_tongues.through, ["skillsprofile_id", "language_id"], rows["mother_tongues"]
@@ -1473,7 +1483,7 @@ class _SkillsGenerator:
         changes = rows["changes"]
         _write(ClaimChange, ["profile_id", "section", "claim_id", "claim_label", "changes", "evidence_level",
                              "previous_evidence_level", "source", "assessment_id", "applied", "changed_by_id",
-                             "changed_at"], changes)  # fmt: skip
+                             "changed_at", "organisation_id"], changes)  # fmt: skip
         profiles = rows["profiles"]
         self.counts.update(
             skills_profiles=len(profiles),

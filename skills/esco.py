@@ -42,7 +42,26 @@ def load_esco() -> dict[str, int]:
         ]
         model.objects.bulk_create(new, batch_size=BATCH)
         counts[f"ESCO {name}"] = len(known) + len(new)
+    counts["ESCO Italian labels (curated)"] = load_curated_labels()
     return counts
+
+
+def load_curated_labels() -> int:
+    """Italian labels written by the project for the occupations most common among participants (cook,
+    farm worker, home care aide, ...), so that search in Italian works before the official Italian ESCO file
+    is loaded. They fill only empty Italian labels, and fix a few derived English labels."""
+    with open(DATA / "esco_labels_it_curated.csv", encoding="utf-8", newline="") as handle:
+        rows = {row["uri"]: row for row in csv.DictReader(handle)}
+    changed = []
+    for occupation in Occupation.objects.filter(uri__in=rows):
+        row = rows[occupation.uri]
+        if not occupation.label_it:
+            occupation.label_it = row["label_it"]
+        if row["label_en"] and occupation.label_source == LabelSource.DERIVED:
+            occupation.label = row["label_en"]
+        changed.append(occupation)
+    Occupation.objects.bulk_update(changed, ["label_it", "label"], batch_size=BATCH)
+    return len(changed)
 
 
 class LabelFileError(ValueError):

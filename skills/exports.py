@@ -50,7 +50,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -95,7 +95,9 @@ FORMAT = "interazioni-skills-profile"
 VERSION = 1
 DIGCOMP = "DigComp 2.2"
 
-_BY = "evidence_set_by__active_membership__organisation"
+# Who set a claim's evidence: the organisation recorded with it, and (for rows written before it was) the
+# user's current one.
+_BY = ("evidence_organisation", "evidence_set_by__active_membership__organisation")
 
 
 def profile_queryset():
@@ -104,32 +106,39 @@ def profile_queryset():
         Prefetch("participant__citizenships", queryset=Country.objects.order_by("iso_alpha2")),
         Prefetch("participant__languages", queryset=Language.objects.order_by("code")),
         Prefetch("mother_tongues", queryset=Language.objects.order_by("code")),
-        Prefetch("qualifications", queryset=Qualification.objects.select_related("country", _BY)),
+        Prefetch("qualifications", queryset=Qualification.objects.select_related("country", *_BY)),
         Prefetch(
             "work_experiences",
-            queryset=WorkExperience.objects.select_related("occupation", "country", _BY).prefetch_related(
+            queryset=WorkExperience.objects.select_related("occupation", "country", *_BY).prefetch_related(
                 "skills"
             ),
         ),
-        Prefetch("languages", queryset=LanguageSkill.objects.select_related("language", _BY)),
-        Prefetch("digital_skills", queryset=DigitalSkill.objects.select_related(_BY)),
-        Prefetch("soft_skills", queryset=SoftSkill.objects.select_related(_BY)),
-        Prefetch("licences", queryset=DrivingLicence.objects.select_related("country", _BY)),
+        Prefetch("languages", queryset=LanguageSkill.objects.select_related("language", *_BY)),
+        Prefetch("digital_skills", queryset=DigitalSkill.objects.select_related(*_BY)),
+        Prefetch("soft_skills", queryset=SoftSkill.objects.select_related(*_BY)),
+        Prefetch("licences", queryset=DrivingLicence.objects.select_related("country", *_BY)),
         Prefetch(
             "next_steps",
             queryset=NextStep.objects.select_related("area", "created_by__active_membership__organisation"),
         ),
         Prefetch(
             "changes",
-            queryset=ClaimChange.objects.select_related("changed_by__active_membership__organisation"),
+            queryset=ClaimChange.objects.select_related(
+                "organisation", "changed_by__active_membership__organisation"
+            ),
         ),
     )
+
+
+def includes_constraints(user, *, requested: bool) -> bool:
+    """Whether an export asked for with `?sensibili=1` (`requested`) carries the constraints for `user`."""
+    return requested and user_can(user, "skills.sensitive")
 
 
 def visible_constraints(profile: SkillsProfile, user, *, requested: bool) -> list[ProfileConstraint] | None:
     """The profile's constraints for an export: None (left out) unless asked for and the user holds
     `skills.sensitive`; the scope then decides which ones (the case's operators)."""
-    if not (requested and user_can(user, "skills.sensitive")):
+    if not includes_constraints(user, requested=requested):
         return None
     return list(
         ProfileConstraint.objects.visible_to(user, VIEW)
@@ -204,8 +213,12 @@ def _label(choices, value):
     return None if value in (None, "") else {"code": value, "label": str(choices(value).label)}
 
 
-def _organisation(user) -> str | None:
-    """The organisation a staff member acts for: exports name organisations, never people."""
+def _organisation(organisation, user=None) -> str | None:
+    """The organisation a staff member acted for (exports name organisations, never people): the one recorded
+    with the act, so that history is not relabelled when the user moves; for rows that have none, the user's
+    current organisation."""
+    if organisation is not None:
+        return organisation.name
     membership = getattr(user, "active_membership", None) if user is not None else None
     return membership.organisation.name if membership is not None else None
 
@@ -221,7 +234,7 @@ def _evidence(claim) -> dict:
     return {
         **_evidence_level(claim.evidence_level),
         "note": claim.evidence_note,
-        "organisation": _organisation(claim.evidence_set_by),
+        "organisation": _organisation(claim.evidence_organisation, claim.evidence_set_by),
         "set_at": claim.evidence_set_at,
     }
 
@@ -350,14 +363,15 @@ def _licence(licence: DrivingLicence) -> dict:
     }
 
 
-def _next_step(step: NextStep) -> dict:
+def _next_step(step: NextStep, created_for=None) -> dict:
+    """`created_for`: the organisation the history recorded when the step was agreed."""
     return {
         "id": step.pk,
         "text": step.text,
         "area": {"code": step.area.code, "label": str(step.area)},
         "due_date": step.due_date,
         "goal_id": step.goal_id,
-        "organisation": _organisation(step.created_by),
+        "organisation": _organisation(created_for, step.created_by),
         "created_at": step.created_at,
     }
 
@@ -368,7 +382,7 @@ def _constraint(constraint: ProfileConstraint) -> dict:
         "kind": _label(ConstraintKind, constraint.kind),
         "note": constraint.note,
         "current": constraint.is_active,
-        "organisation": _organisation(constraint.recorded_by),
+        "organisation": _organisation(None, constraint.recorded_by),
         "recorded_at": constraint.recorded_at,
     }
 
@@ -393,7 +407,7 @@ def _change(change: ClaimChange) -> dict:
         "previous_evidence": _evidence_level(change.previous_evidence_level),
         "source": _label(ChangeSource, change.source),
         "applied": change.applied,
-        "organisation": _organisation(change.changed_by),
+        "organisation": _organisation(change.organisation, change.changed_by),
         "at": change.changed_at,
     }
 
@@ -441,11 +455,17 @@ def profile_data(profile: SkillsProfile, *, constraints: list[ProfileConstraint]
     }
     if constraints is not None:
         data["constraints"] = [_constraint(c) for c in constraints]
-    data["next_steps"] = [_next_step(step) for step in profile.next_steps.all()]
+    changes = list(profile.changes.all())  # newest first
+    step_organisations = {
+        change.claim_id: change.organisation  # the oldest row of a step last: the one that agreed it
+        for change in changes
+        if change.section == Section.NEXT_STEPS and change.source == ChangeSource.INTERVIEW
+    }
+    data["next_steps"] = [
+        _next_step(step, step_organisations.get(step.pk)) for step in profile.next_steps.all()
+    ]
     data["history"] = [
-        _change(change)
-        for change in profile.changes.all()
-        if constraints is not None or not _is_constraint_change(change)
+        _change(change) for change in changes if constraints is not None or not _is_constraint_change(change)
     ]
     return data
 
@@ -806,7 +826,9 @@ def profile_html(profile: SkillsProfile, user, *, sensitive: bool = False, secon
     footers = []
     for language in languages:
         with translation.override(language):
-            text = _("Document generated by InterAzioni on %(date)s") % {"date": now.strftime("%d/%m/%Y")}
+            text = _("Document generated by InterAzioni on %(date)s") % {
+                "date": formats.date_format(now, "SHORT_DATE_FORMAT")
+            }
             if all(footer["text"] != text for footer in footers):  # not translated yet: once is enough
                 footers.append({"language": language, "bidi": translation.get_language_bidi(), "text": text})
     with translation.override(settings.LANGUAGE_CODE):

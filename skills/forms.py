@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +32,62 @@ from territory.models import Country, Language
 EVIDENCE_FIELDS = ["evidence_level", "evidence_note"]
 # Languages found by the "another language" search of the languages section.
 LANGUAGE_SEARCH_LIMIT = 30
+# The longest record id a form or a query string may carry (as activities.forms): longer ones, and digits that
+# are not ASCII ("²", "٣"), never reach the database, where SQLite refuses integers past 64 bits.
+MAX_ID_DIGITS = 9
+
+
+def parse_id(value) -> int | None:
+    """A record id sent by the browser, or None when it cannot be one."""
+    value = str(getattr(value, "pk", value))
+    if value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS:
+        return int(value)
+    return None
+
+
+def parse_ids(values, limit: int | None = None) -> list[int]:
+    """The ids among `values` (a value or a list), in order, the others left out."""
+    if values in (None, ""):
+        return []
+    if not isinstance(values, list | tuple):
+        values = [values]
+    ids = [pk for pk in (parse_id(value) for value in values) if pk is not None]
+    return ids[:limit] if limit is not None else ids
+
+
+class BoundedModelChoiceField(forms.ModelChoiceField):
+    """A model choice whose value must look like an id before it is looked up: "not a valid choice" instead
+    of a server error for "²" or a number past the database's integers."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, models.Model) and parse_id(value) is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return super().to_python(value)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        try:
+            values = list(value)
+        except TypeError:
+            values = []
+        for pk in values:
+            if not isinstance(pk, models.Model) and parse_id(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+def bounded_formfield(db_field, **kwargs):
+    """`formfield_callback` of the skills model forms: relations get the bounded choice fields."""
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", BoundedModelMultipleChoiceField)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", BoundedModelChoiceField)
+    return db_field.formfield(**kwargs)
 
 
 def interview_language_choices() -> list[tuple[str, str]]:
@@ -59,7 +117,7 @@ def _chosen_pks(form, name: str) -> list[int]:
     if not form.is_bound:
         return []
     values = form.data.getlist(form.add_prefix(name)) if hasattr(form.data, "getlist") else []
-    return [int(value) for value in values if str(value).isdigit()][:50]
+    return parse_ids(list(values), limit=50)
 
 
 def _countries():
@@ -69,6 +127,9 @@ def _countries():
 class ClaimForm(forms.ModelForm):
     """A claim of the profile. Never saved by the form: the view passes `claim_data()` to
     `actions.save_claim`, which validates the claim as a whole."""
+
+    class Meta:
+        formfield_callback = bounded_formfield  # each form's Meta inherits this one
 
     def _post_clean(self):
         # The model's own checks run in the action (with clearer messages for the constraints); running them
@@ -105,7 +166,7 @@ class InterviewLanguageForm(forms.Form):
 
 
 class MotherTonguesForm(forms.Form):
-    mother_tongues = forms.ModelMultipleChoiceField(
+    mother_tongues = BoundedModelMultipleChoiceField(
         label=_("Mother tongues"),
         queryset=Language.objects.none(),
         required=False,
@@ -127,7 +188,7 @@ class QualificationForm(ClaimForm):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    class Meta:
+    class Meta(ClaimForm.Meta):
         model = Qualification
         fields = [
             "title",
@@ -155,14 +216,14 @@ class WorkExperienceForm(ClaimForm):
     """The occupation and the skills are chosen with the ESCO pickers (search-as-you-type radio buttons and
     check boxes named `occupation` and `skills`); the template draws them."""
 
-    occupation = forms.ModelChoiceField(
+    occupation = BoundedModelChoiceField(
         label=_("Occupation (ESCO)"), queryset=Occupation.objects.all(), required=False
     )
-    skills = forms.ModelMultipleChoiceField(
+    skills = BoundedModelMultipleChoiceField(
         label=_("Skills used (ESCO)"), queryset=Skill.objects.all(), required=False
     )
 
-    class Meta:
+    class Meta(ClaimForm.Meta):
         model = WorkExperience
         fields = [
             "occupation",
@@ -185,7 +246,7 @@ class WorkExperienceForm(ClaimForm):
 
 
 class LanguageSkillForm(ClaimForm):
-    class Meta:
+    class Meta(ClaimForm.Meta):
         model = LanguageSkill
         fields = [
             "language",
@@ -213,7 +274,7 @@ class DigitalSkillForm(ClaimForm):
         label=_("Competences shown"), choices=(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    class Meta:
+    class Meta(ClaimForm.Meta):
         model = DigitalSkill
         fields = ["area", "level", "competences", *EVIDENCE_FIELDS]
         widgets = {"area": forms.HiddenInput()}
@@ -234,7 +295,7 @@ class DigitalSkillForm(ClaimForm):
 
 
 class SoftSkillForm(ClaimForm):
-    class Meta:
+    class Meta(ClaimForm.Meta):
         model = SoftSkill
         fields = ["skill", "example", *EVIDENCE_FIELDS]
 
@@ -245,7 +306,7 @@ class SoftSkillForm(ClaimForm):
 
 
 class DrivingLicenceForm(ClaimForm):
-    class Meta:
+    class Meta(ClaimForm.Meta):
         model = DrivingLicence
         fields = ["category", "country", "status", "expires_on", *EVIDENCE_FIELDS]
         widgets = {"expires_on": DateInput()}
@@ -290,16 +351,18 @@ class ConstraintForm(forms.Form):
 
 class NextStepForm(forms.Form):
     text = forms.CharField(label=_("Next step"), max_length=200)
-    area = forms.ModelChoiceField(label=_("Area"), queryset=GoalArea.objects.filter(is_active=True))
-    due_date = forms.DateField(label=_("By"), required=False, widget=DateInput())
+    area = BoundedModelChoiceField(label=_("Area"), queryset=GoalArea.objects.filter(is_active=True))
+    due_date = forms.DateField(label=_("To be done by"), required=False, widget=DateInput())
     make_goal = forms.BooleanField(
         label=_("Create a goal in the individual plan"), required=False, initial=True
     )
 
 
 class OverviewFilterForm(forms.Form):
-    start = forms.DateField(label=_("Completed from"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("Completed to"), required=False, widget=DateInput())
+    """The period of the figures: interviews concluded (P2.1) and recognition applied for (R.2.10) in it."""
+
+    start = forms.DateField(label=_("Period from"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Period to"), required=False, widget=DateInput())
 
     def clean(self):
         cleaned = super().clean()

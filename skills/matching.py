@@ -244,40 +244,63 @@ def _italian_courses(facts: _Facts, user, today) -> list[Hint]:
     )
     found = []
     for activity in activities:
-        if current is None and activity.target_level is not None:
-            reason = _("No Italian level recorded yet: course at level %(target)s") % {
-                "target": _level_label(activity.target_level)
-            }
-        elif current is None:
-            reason = _("No Italian level recorded yet: course level not stated")
-        elif activity.target_level is not None:
-            reason = _("Italian level %(level)s: course at level %(target)s") % {
-                "level": _level_label(current),
-                "target": _level_label(activity.target_level),
-            }
-        else:
-            reason = _("Italian level %(level)s: course level not stated") % {"level": _level_label(current)}
-        if work_first and activity.kind == ActivityKind.ITALIAN_WORK:
-            reason = f"{reason}; {_('Italian for work, for the work plans')}"
+        values = {"target": _level_label(activity.target_level)} if activity.target_level is not None else {}
+        if current is not None:
+            values["level"] = _level_label(current)
+        for_work = work_first and activity.kind == ActivityKind.ITALIAN_WORK
+        reason = _italian_reason(current is not None, activity.target_level is not None, for_work) % values
         found.append(_activity_hint(HintKind.COURSE, activity, reason))
     return found
 
 
+def _italian_reason(has_level: bool, has_target: bool, for_work: bool) -> str:
+    """The reason of an Italian course, one whole sentence per case (translators see each one)."""
+    if not has_level:
+        if has_target:
+            if for_work:
+                return _(
+                    "No Italian level recorded yet: course of Italian for work at level %(target)s, for the work plans"
+                )
+            return _("No Italian level recorded yet: course at level %(target)s")
+        if for_work:
+            return _(
+                "No Italian level recorded yet: course of Italian for work, level not stated, for the work plans"
+            )
+        return _("No Italian level recorded yet: course level not stated")
+    if has_target:
+        if for_work:
+            return _(
+                "Italian level %(level)s: course of Italian for work at level %(target)s, for the work plans"
+            )
+        return _("Italian level %(level)s: course at level %(target)s")
+    if for_work:
+        return _("Italian level %(level)s: course of Italian for work, level not stated, for the work plans")
+    return _("Italian level %(level)s: course level not stated")
+
+
 def _digital_courses(facts: _Facts, user, today) -> list[Hint]:
-    reasons = []
+    low = [(area, level) for area, level in sorted(facts.digital.items()) if level <= DIGITAL_FOUNDATION]
+    values = {
+        "areas": ", ".join(f"{DigCompArea(area).label} ({level})" for area, level in low),
+        "step": facts.step_in(TRAINING_AREA),
+    }
+    # One whole sentence per case (translators see each one).
     if not facts.digital:
-        reasons.append(_("No digital skills recorded yet"))
+        if values["step"]:
+            reason = _("No digital skills recorded yet; next step in training: %(step)s") % values
+        else:
+            reason = _("No digital skills recorded yet")
+    elif low:
+        if values["step"]:
+            reason = (
+                _("Digital skills at foundation level: %(areas)s; next step in training: %(step)s") % values
+            )
+        else:
+            reason = _("Digital skills at foundation level: %(areas)s") % values
+    elif values["step"]:
+        reason = _("Next step in training: %(step)s") % values
     else:
-        low = [(area, level) for area, level in sorted(facts.digital.items()) if level <= DIGITAL_FOUNDATION]
-        if low:
-            areas = ", ".join(f"{DigCompArea(area).label} ({level})" for area, level in low)
-            reasons.append(_("Digital skills at foundation level: %(areas)s") % {"areas": areas})
-    step = facts.step_in(TRAINING_AREA)
-    if step:
-        reasons.append(_("Next step in training: %(step)s") % {"step": step})
-    if not reasons:
         return []
-    reason = "; ".join(reasons)
     activities = _open_activities(facts, user, today, (ActivityKind.DIGITAL,)).order_by(
         "near", "start_date", "pk"
     )[:LIMIT]

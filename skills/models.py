@@ -150,7 +150,12 @@ class SkillsProfileQuerySet(ScopedQuerySet):
         return Participant.objects.scope_records(self, membership, VIEW if action == VIEW else WORK)
 
     def completed_between(self, start, end):
+        """Profiles whose interview was concluded in the period (indicator P2.1 counts this event: a later
+        correction that empties a section does not undo it)."""
         return self.filter(completed_at__date__gte=start, completed_at__date__lte=end)
+
+    def interviewed(self):
+        return self.filter(interview_started_at__isnull=False)
 
 
 class SkillsProfile(models.Model):
@@ -168,6 +173,9 @@ class SkillsProfile(models.Model):
     interview_language = models.CharField(
         _("participant's language in the interview"), max_length=10, blank=True
     )
+    # Set when an operator starts the interview. A profile opened by a course assessment alone (its language
+    # level) has none: it does not count as a started profile.
+    interview_started_at = models.DateTimeField(_("interview started"), null=True, blank=True, db_index=True)
     completeness = models.PositiveSmallIntegerField(_("completeness (%)"), default=0)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True, db_index=True)
     completed_by = models.ForeignKey(
@@ -203,7 +211,7 @@ class Claim(models.Model):
     """What every claim of a profile carries: the evidence level, who set it, when and on what basis."""
 
     evidence_level = models.PositiveSmallIntegerField(
-        _("evidence"), choices=EvidenceLevel.choices, default=EvidenceLevel.SELF_DECLARED
+        _("evidence level"), choices=EvidenceLevel.choices, default=EvidenceLevel.SELF_DECLARED
     )
     evidence_note = models.CharField(_("evidence detail"), max_length=300, blank=True)
     evidence_set_by = models.ForeignKey(
@@ -215,6 +223,15 @@ class Claim(models.Model):
         verbose_name=_("evidence set by"),
     )
     evidence_set_at = models.DateTimeField(_("evidence set on"), default=timezone.now)
+    # The organisation the user acted for when setting the evidence (users change organisation).
+    evidence_organisation = models.ForeignKey(
+        "network.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence set by (organisation)"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -228,6 +245,13 @@ class ClaimQuerySet(ScopedQuerySet):
         return Participant.objects.scope_records(
             self, membership, VIEW if action == VIEW else WORK, "profile__participant"
         )
+
+
+class QualificationQuerySet(ClaimQuerySet):
+    def recognition_applied(self):
+        """Qualifications obtained abroad whose recognition in Italy was applied for (indicator R.2.10 counts
+        their participants; the service type "qualification_recognition" is its other source, decision 0007)."""
+        return self.exclude(recognition_status=RecognitionStatus.NONE).exclude(country__iso_alpha2="IT")
 
 
 class Qualification(Claim):
@@ -265,7 +289,7 @@ class Qualification(Claim):
     recognition_body = models.CharField(_("recognition body"), max_length=200, blank=True)
     recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
 
-    objects = ClaimQuerySet.as_manager()
+    objects = QualificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "pk"]
@@ -495,7 +519,8 @@ class ProfileConstraint(models.Model):
         verbose_name_plural = _("constraints")
 
     def __str__(self):
-        return self.get_kind_display()
+        # Neutral: the audit log shows this text to the Region, which must not learn the kind.
+        return f"{self._meta.verbose_name} {self.pk or ''}".strip()
 
 
 class NextStep(models.Model):
@@ -548,10 +573,10 @@ class ClaimChange(models.Model):
     claim_label = models.CharField(_("claim"), max_length=300)
     changes = models.JSONField(_("changes"), default=dict, blank=True)  # {field: [old, new]}, raw values
     evidence_level = models.PositiveSmallIntegerField(
-        _("evidence"), choices=EvidenceLevel.choices, null=True, blank=True
+        _("evidence level"), choices=EvidenceLevel.choices, null=True, blank=True
     )
     previous_evidence_level = models.PositiveSmallIntegerField(
-        _("previous evidence"), choices=EvidenceLevel.choices, null=True, blank=True
+        _("previous evidence level"), choices=EvidenceLevel.choices, null=True, blank=True
     )
     source = models.CharField(_("source"), max_length=12, choices=ChangeSource.choices)
     assessment = models.ForeignKey(
@@ -560,6 +585,9 @@ class ClaimChange(models.Model):
     applied = models.BooleanField(_("applied"), default=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "network.Organisation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     changed_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 

@@ -34,4 +34,5 @@ urlpatterns = [
     ),
     path("<int:participant_pk>/vincoli/<int:pk>/chiudi/", views.constraint_close, name="constraint_close"),
     path("<int:participant_pk>/passi/<int:pk>/obiettivo/", views.next_step_goal, name="next_step_goal"),
+    path("<int:participant_pk>/passi/<int:pk>/elimina/", views.next_step_remove, name="next_step_remove"),
 ]

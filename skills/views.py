@@ -1,5 +1,9 @@
 """Workspace pages of a participant's skills profile: the profile, starting and closing the interview, and
-the single-claim actions (remove, change the evidence, close a constraint, turn a next step into a goal).
+the single-claim actions (remove, change the evidence, close a constraint, turn a next step into a goal or
+remove it).
+
+A profile a course assessment opened (its language level) has no interview yet: its page shows what the
+courses recorded and offers to start the interview (`actions.start_profile`).
 
 The interview screen is in views_interview.py, the ESCO search in views_search.py, the overview in
 views_overview.py. Every write goes through `skills.actions`."""
@@ -30,6 +34,7 @@ from skills.views_common import (
     constraints_for,
     export_links,
     history_for,
+    interview_started,
     matching_hints,
     next_steps,
     participant_in_scope,
@@ -50,6 +55,7 @@ def profile(request, participant_pk):
     writable = can_work(request.user, participant)
     context = {"participant": participant, "profile": skills_profile, "can_work": writable}
     if skills_profile is not None:
+        started = interview_started(skills_profile)
         claims = section_claims(skills_profile)
         sections = [
             {
@@ -63,16 +69,21 @@ def profile(request, participant_pk):
             }
             for state in section_states(skills_profile)
         ]
+        if not started:  # only what the courses recorded: the sections with something in them
+            sections = [s for s in sections if s["claims"]]
+        sees_sensitive = sees_constraints(request.user)
         context.update(
             {
+                "started": started,
                 "sections": sections,
                 "todo": [s for s in sections if s["state"] == "todo"],
                 "mother_tongues": list(skills_profile.mother_tongues.all()),
                 "steps_agreed": next_steps(skills_profile),
                 "constraints": constraints_for(request.user, skills_profile),
-                "sees_constraints": sees_constraints(request.user),
+                "sees_constraints": sees_sensitive,
                 "history": history_for(request.user, skills_profile),
                 "exports": export_links(participant),
+                "sensitive_exports": export_links(participant, sensitive=True) if sees_sensitive else [],
                 "hints": matching_hints(skills_profile, request.user),
             }
         )
@@ -82,6 +93,7 @@ def profile(request, participant_pk):
 @login_required
 @require_POST
 def start(request, participant_pk):
+    """Start the interview: a new profile, or the one a course assessment opened."""
     participant = participant_in_scope(request.user, participant_pk)
     require_work(request.user, participant)
     actions.start_profile(participant, acting_user=request.user)
@@ -133,6 +145,7 @@ def claim_remove(request, participant_pk, section, claim_pk):
         actions.remove_claim(claim, acting_user=request.user)
         messages.success(request, _("Removed; the history keeps what it said."))
         return _back(request, participant.pk, section)
+    log_participant_access(participant, acting_user=request.user, request=request)
     return render(
         request,
         "skills/claim_remove.html",
@@ -167,6 +180,8 @@ def claim_evidence(request, participant_pk, section, claim_pk):
         else:
             messages.success(request, _("Evidence updated."))
             return _back(request, participant.pk, section)
+    if request.method == "GET":
+        log_participant_access(participant, acting_user=request.user, request=request)
     return render(
         request,
         "skills/claim_evidence.html",
@@ -205,3 +220,34 @@ def next_step_goal(request, participant_pk, pk):
     else:
         messages.success(request, _("The next step is now a goal of the individual plan."))
     return _back(request, participant.pk, Section.NEXT_STEPS)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def next_step_remove(request, participant_pk, pk):
+    """Remove a next step entered by mistake, after asking; a goal made from it stays in the plan."""
+    participant, skills_profile = _writable_profile(request, participant_pk)
+    step = get_for_user(
+        NextStep.objects.select_related("area", "goal", "created_by"),
+        request.user,
+        WORK,
+        pk=pk,
+        profile=skills_profile,
+    )
+    if request.method == "POST":
+        had_goal = step.goal_id is not None
+        actions.remove_next_step(step, acting_user=request.user)
+        if had_goal:
+            messages.success(
+                request,
+                _("Next step removed. Its goal stays in the individual plan: change or close it there."),
+            )
+        else:
+            messages.success(request, _("Next step removed; the history keeps what it said."))
+        return _back(request, participant.pk, Section.NEXT_STEPS)
+    log_participant_access(participant, acting_user=request.user, request=request)
+    return render(
+        request,
+        "skills/next_step_remove.html",
+        {"participant": participant, "step": step, "back": request.GET.get("da", "")},
+    )

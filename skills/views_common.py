@@ -101,6 +101,11 @@ def sees_constraints(user) -> bool:
     return user_can(user, "skills.sensitive")
 
 
+def interview_started(profile: SkillsProfile) -> bool:
+    """False for a profile a course assessment opened and no operator has interviewed yet."""
+    return profile.interview_started_at is not None
+
+
 # ------------------------------------------------------------------------------------------------ claims
 
 
@@ -276,18 +281,24 @@ def describe_changes(change: ClaimChange, skill_labels=None) -> list[ChangeLine]
 EXPORTS = (
     ("profile_pdf", gettext_lazy("PDF profile"), "it-file-pdf"),
     ("profile_europass_xml", gettext_lazy("Europass XML"), "it-file-xml"),
-    ("profile_json", gettext_lazy("JSON (Europass)"), "it-file-json"),
+    ("profile_json", gettext_lazy("JSON (all data)"), "it-file-json"),
 )
+# The downloads that can carry the confidential constraints (`?sensibili=1`); the Europass XML never does.
+SENSITIVE_EXPORTS = frozenset({"profile_pdf", "profile_json"})
 
 
-def export_links(participant) -> list[tuple[str, str, str]]:
-    """The profile's downloads (their views check access themselves); none while the export URLs are absent."""
+def export_links(participant, *, sensitive: bool = False) -> list[tuple[str, str, str]]:
+    """The profile's downloads (their views check access themselves); none while the export URLs are absent.
+    `sensitive`: the downloads with the confidential constraints, for the users who may see them."""
     links = []
     for name, label, icon in EXPORTS:
+        if sensitive and name not in SENSITIVE_EXPORTS:
+            continue
         try:
-            links.append((reverse(f"skills_docs:{name}", args=[participant.pk]), label, icon))
+            url = reverse(f"skills_docs:{name}", args=[participant.pk])
         except NoReverseMatch:
             continue
+        links.append((f"{url}?sensibili=1" if sensitive else url, label, icon))
     return links
 
 

@@ -39,6 +39,8 @@ from skills.forms import (
     SummaryForm,
     WorkExperienceForm,
     interview_language_choices,
+    parse_id,
+    parse_ids,
 )
 from skills.models import (
     NOTHING_TO_DECLARE_SECTIONS,
@@ -56,6 +58,7 @@ from skills.views_common import (
     STATE_LABELS,
     can_work,
     constraints_for,
+    interview_started,
     next_steps,
     participant_in_scope,
     require_work,
@@ -173,16 +176,9 @@ def _initial_from_query(form_class, query) -> dict:
 
 
 def pks_from(values) -> list[int]:
-    if values in (None, ""):
-        return []
-    if not isinstance(values, list | tuple):
-        values = [values]
-    result = []
-    for value in values:
-        value = getattr(value, "pk", value)
-        if str(value).isdigit():
-            result.append(int(value))
-    return result
+    """The ids a picker was sent (a value or a list; model instances too), those that cannot be ids left
+    out."""
+    return parse_ids(values)
 
 
 def occupation_options(chosen_pks, query: str) -> dict:
@@ -284,8 +280,10 @@ class SectionForms:
         return forms
 
     def claim_for(self, pk):
+        """The claim of this section and profile: 404 for anything else, ids that cannot be ids included."""
         model = SECTION_MODELS[self.section]
-        if not str(pk).isdigit():
+        pk = parse_id(pk)
+        if pk is None:
             raise Http404
         return get_for_user(model.objects.all(), self.request.user, WORK, pk=pk, profile=self.profile)
 
@@ -390,6 +388,10 @@ def interview(request, participant_pk):
     if section not in Section.values:
         raise Http404
     writable = can_work(request.user, participant)
+    if writable and not interview_started(profile):
+        # A profile a course assessment opened: the profile page starts the interview (it counts from then).
+        messages.info(request, _("Start the interview first."))
+        return redirect("skills:profile", participant.pk)
     previous, following = _neighbours(section)
     claims = section_claims(profile, sections={section})
     section_forms = SectionForms(request, profile, section, claims)
@@ -446,6 +448,7 @@ def interview(request, participant_pk):
         "forms": forms,
         "edited": section_forms.edited,
         "can_work": writable,
+        "started": interview_started(profile),
         "may_declare_nothing": section in NOTHING_TO_DECLARE_SECTIONS,
         "previous_url": interview_url(participant.pk, previous) if previous else "",
         "next_url": interview_url(participant.pk, following) if following else "",

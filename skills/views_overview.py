@@ -1,6 +1,9 @@
-"""The skills profiles overview (permission `skills.overview`): how many profiles, how many completed
-(indicator P2.1), the average completeness and the people who applied for the recognition of a
-qualification (R.2.10).
+"""The skills profiles overview (permission `skills.overview`): how many profiles were started, how many
+completed (indicator P2.1), the average completeness and the people who applied for the recognition of a
+qualification obtained abroad (R.2.10, from the profiles only: decision 0007).
+
+A profile counts from the start of its interview (`SkillsProfile.objects.interviewed()`): one a course
+assessment opened with a language level alone is not a started profile, here or in the list.
 
 An organisation's administrator sees the profiles of the organisation's participants, by name; the Region's
 roles see aggregates only, by organisation, and never a person's name. Every figure is an SQL aggregate: the
@@ -19,10 +22,8 @@ from core.scoping import VIEW, active_membership, require_permission
 from people.models import Participant
 from skills.forms import OverviewFilterForm
 from skills.models import Qualification, SkillsProfile
-from skills.reference import RecognitionStatus
 
 PAGE_SIZE = 25
-RECOGNITION_REQUESTED = (RecognitionStatus.APPLIED, RecognitionStatus.RECOGNISED)
 
 
 def _figures(start=None, end=None) -> dict:
@@ -33,9 +34,7 @@ def _figures(start=None, end=None) -> dict:
         completed &= Q(completed_at__date__gte=start)
     if end:
         completed &= Q(completed_at__date__lte=end)
-    applications = Qualification.objects.filter(
-        profile=OuterRef("pk"), recognition_status__in=RECOGNITION_REQUESTED
-    )
+    applications = Qualification.objects.recognition_applied().filter(profile=OuterRef("pk"))
     if start:
         applications = applications.filter(recognition_applied_on__gte=start)
     if end:
@@ -60,12 +59,14 @@ def overview(request):
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     if regional:
         # Aggregates of every organisation: no row of a person leaves the database.
-        profiles = SkillsProfile.objects.all()
+        profiles = SkillsProfile.objects.interviewed()
         participants = Participant.objects.all()
     else:
         organisation = membership.organisation
-        profiles = SkillsProfile.objects.visible_to(request.user, VIEW).filter(
-            participant__owner=organisation
+        profiles = (
+            SkillsProfile.objects.visible_to(request.user, VIEW)
+            .interviewed()
+            .filter(participant__owner=organisation)
         )
         participants = Participant.objects.visible_to(request.user, VIEW).filter(owner=organisation)
     figures = _figures(start, end)

@@ -487,3 +487,118 @@ def test_profiles_of_other_organisations_are_out_of_scope(
     assert set(SkillsProfile.objects.visible_to(coordinator)) == {profile, other}
     assert list(SkillsProfile.objects.visible_to(viewer_a)) == [profile]
     assert not SkillsProfile.objects.visible_to(monitoring).exists()
+
+
+# ---------------------------------------------------------------------------------- review follow-ups
+
+
+def test_changing_only_the_evidence_works_for_every_kind_of_claim(profile, operator_a):
+    cook = Occupation.objects.search("cook").first()
+    claims = [
+        actions.save_claim(profile, WorkExperience, acting_user=operator_a, data={"occupation": cook}),
+        actions.save_claim(
+            profile, LanguageSkill, acting_user=operator_a, data={"language": italian(), "overall": 2}
+        ),
+        actions.save_claim(profile, DigitalSkill, acting_user=operator_a, data={"area": "2", "level": 3}),
+        actions.save_claim(profile, SoftSkill, acting_user=operator_a, data={"skill": "teamwork"}),
+        actions.save_claim(
+            profile,
+            Qualification,
+            acting_user=operator_a,
+            data={
+                "title": "Laurea in farmacia",
+                "recognition_status": RecognitionStatus.RECOGNISED,
+                "recognition_applied_on": TODAY - datetime.timedelta(days=200),
+                "recognised_on": TODAY - datetime.timedelta(days=20),
+            },
+        ),
+    ]
+    for claim in claims:
+        actions.set_evidence(claim, EvidenceLevel.OBSERVED, acting_user=operator_a)
+        claim.refresh_from_db()
+        assert claim.evidence_level == EvidenceLevel.OBSERVED
+        assert claim.evidence_organisation == operator_a.memberships.get().organisation
+    actions.set_evidence(
+        claims[-1], EvidenceLevel.RECOGNISED, "Decreto del Ministero", acting_user=operator_a
+    )
+    assert Qualification.objects.get().evidence_level == EvidenceLevel.RECOGNISED
+
+
+def test_correcting_levels_from_a_course_asks_for_the_evidence_again(enrolment, operator_a):
+    assess(enrolment, operator_a, overall=CEFRLevel.A2)
+    skill = LanguageSkill.objects.get(language=italian())
+    with pytest.raises(ValidationError) as error:
+        actions.save_claim(
+            skill.profile, LanguageSkill, acting_user=operator_a, claim=skill, data={"overall": 5}
+        )
+    assert "evidence_level" in error.value.message_dict
+    actions.save_claim(
+        skill.profile,
+        LanguageSkill,
+        acting_user=operator_a,
+        claim=skill,
+        data={"overall": CEFRLevel.B1, "evidence_level": EvidenceLevel.OBSERVED, "evidence_note": ""},
+    )
+    skill.refresh_from_db()
+    assert (skill.overall, skill.evidence_level, skill.source_assessment) == (
+        CEFRLevel.B1,
+        EvidenceLevel.OBSERVED,
+        None,
+    )
+
+
+def test_the_assessing_organisation_is_kept_on_the_claim_and_in_the_history(enrolment, operator_a, org_a):
+    assess(enrolment, operator_a)
+    skill = LanguageSkill.objects.get(language=italian())
+    assert skill.evidence_organisation == org_a
+    assert ClaimChange.objects.get(source=ChangeSource.ASSESSMENT).organisation == org_a
+
+
+def test_a_profile_opened_by_an_assessment_is_not_a_started_interview(enrolment, operator_a, participant_a):
+    assess(enrolment, operator_a)
+    assert not SkillsProfile.objects.interviewed().exists()
+    profile = actions.start_profile(participant_a, acting_user=operator_a)
+    assert profile.interview_started_at is not None and profile.created_by == operator_a
+    assert list(SkillsProfile.objects.interviewed()) == [profile]
+
+
+def test_the_audit_log_does_not_name_the_kind_of_constraint(profile, operator_a):
+    from auditlog.models import LogEntry
+
+    constraint = actions.add_constraint(profile, acting_user=operator_a, kind="health", note="x")
+    entry = LogEntry.objects.get_for_object(constraint).get()
+    assert (
+        "health" not in str(entry.changes)
+        and "Salute" not in entry.object_repr
+        and "health" not in entry.object_repr
+    )
+
+
+def test_recognition_applied_counts_qualifications_from_abroad_only(profile, operator_a):
+    from conftest import country
+
+    for code, title in (("MA", "Diploma marocchino"), ("IT", "Diploma italiano")):
+        actions.save_claim(
+            profile,
+            Qualification,
+            acting_user=operator_a,
+            data={
+                "title": title,
+                "country": country(code),
+                "recognition_status": RecognitionStatus.APPLIED,
+                "recognition_applied_on": TODAY,
+            },
+        )
+    assert [q.title for q in Qualification.objects.recognition_applied()] == ["Diploma marocchino"]
+
+
+def test_a_next_step_removed_keeps_its_goal(profile, operator_a):
+    step = actions.add_next_step(
+        profile,
+        acting_user=operator_a,
+        data={"text": "Corso OSS", "area": GoalArea.objects.get(code="training")},
+    )
+    actions.remove_next_step(step, acting_user=operator_a)
+    assert not profile.next_steps.exists()
+    assert Goal.objects.filter(title="Corso OSS").exists()
+    assert ClaimChange.objects.filter(section=Section.NEXT_STEPS, source=ChangeSource.REMOVAL).exists()

@@ -107,6 +107,20 @@ def test_the_list_can_be_filtered_by_completion(profile_a, operator_a):
     assert len(Api(operator_a).get("/skills-profiles", completed="false").json()["items"]) == 1
 
 
+def test_the_list_tells_and_filters_the_profiles_whose_interview_started(profile_a, operator_a, org_a):
+    from skills.models import SkillsProfile
+
+    opened = SkillsProfile.objects.create(participant=make_participant(org_a))  # as a course assessment does
+    api = Api(operator_a)
+    items = {item["participant_id"]: item for item in api.get("/skills-profiles").json()["items"]}
+    assert items[profile_a.participant_id]["interview_started_at"] is not None
+    assert items[opened.participant_id]["interview_started_at"] is None
+    started = api.get("/skills-profiles", started="true").json()["items"]
+    assert [item["participant_id"] for item in started] == [profile_a.participant_id]
+    not_started = api.get("/skills-profiles", started="false").json()["items"]
+    assert [item["participant_id"] for item in not_started] == [opened.participant_id]
+
+
 def test_the_list_takes_the_same_queries_for_more_profiles(profile_a, operator_a, org_a):
     api = Api(operator_a)
     api.get("/skills-profiles")  # the token's first use is recorded once

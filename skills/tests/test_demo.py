@@ -103,6 +103,13 @@ def snapshot() -> dict:
             NextStep.objects.values_list("profile__participant__public_id", "text", "area__code", "due_date")
         ),
         "changes": sorted(ClaimChange.objects.values_list("section", "source").annotate(n=Count("pk"))),
+        "started": sorted(
+            str(pid)
+            for pid in SkillsProfile.objects.interviewed().values_list("participant__public_id", flat=True)
+        ),
+        "organisations": sorted(
+            ClaimChange.objects.values_list("organisation__name", "source").annotate(n=Count("pk"))
+        ),
     }
 
 
@@ -177,6 +184,38 @@ def test_italian_from_course_assessments_is_tested_and_keeps_its_source(seeded):
     logged = ClaimChange.objects.filter(source=ChangeSource.ASSESSMENT)
     assert logged.count() == sum(len(rows) for rows in assessments.values())
     assert not logged.filter(assessment__isnull=True).exists()
+
+
+def test_only_interviewed_profiles_count_as_started(seeded):
+    interviewed = SkillsProfile.objects.interviewed()
+    assert interviewed.exists()
+    # Every interview starts with the summary; a profile a course assessment opened has neither.
+    assert set(interviewed) == set(SkillsProfile.objects.exclude(summary=""))
+    assessment_only = SkillsProfile.objects.filter(interview_started_at__isnull=True)
+    assert assessment_only.exists()
+    assert not assessment_only.filter(completeness__gt=0).exists()
+    assert not assessment_only.exclude(languages__source_assessment__isnull=False).exists()
+    for profile in interviewed.filter(completed_at__isnull=False)[:20]:
+        assert profile.interview_started_at <= profile.completed_at
+
+
+def test_claims_and_history_name_the_organisation_that_acted(seeded):
+    for model in (Qualification, WorkExperience, LanguageSkill, DigitalSkill, SoftSkill, DrivingLicence):
+        assert not model.objects.filter(evidence_organisation__isnull=True).exists(), model
+    from_courses = LanguageSkill.objects.filter(source_assessment__isnull=False)
+    assert from_courses.exists()
+    for skill in from_courses.select_related("source_assessment__enrolment__activity")[:40]:
+        assert skill.evidence_organisation_id == skill.source_assessment.enrolment.activity.organiser_id
+    assert not ClaimChange.objects.filter(organisation__isnull=True).exists()
+    for change in ClaimChange.objects.filter(source=ChangeSource.ASSESSMENT).select_related(
+        "assessment__enrolment__activity"
+    )[:40]:
+        assert change.organisation_id == change.assessment.enrolment.activity.organiser_id
+    interview = ClaimChange.objects.filter(source=ChangeSource.INTERVIEW).select_related(
+        "profile__participant"
+    )
+    for change in interview[:40]:
+        assert change.organisation_id == change.profile.participant.owner_id
 
 
 def test_every_profile_belongs_to_a_demo_participant(seeded):

@@ -410,6 +410,25 @@ def test_the_json_export_takes_the_same_queries_whatever_the_number_of_claims(pr
     assert len(many) == len(few)
 
 
+def test_the_organisations_stay_those_of_the_time_when_the_operator_moves(profile, operator_a, org_b):
+    from accounts.models import Membership
+    from core.roles import Role
+
+    operator_a.active_membership = Membership.objects.create(
+        user=operator_a, organisation=org_b, role=Role.OPERATOR
+    )
+    operator_a.save(update_fields=["active_membership"])
+    profile = exports.profile_queryset().get(pk=profile.pk)
+
+    data = json.loads(exports.profile_json(profile, operator_a))
+
+    names = {"Comune di Napoli"}
+    claims = [*data["education"], *data["work"], *data["languages"], *data["digital"], *data["licences"]]
+    assert {claim["evidence"]["organisation"] for claim in claims} == names
+    assert {step["organisation"] for step in data["next_steps"]} == names
+    assert {entry["organisation"] for entry in data["history"]} == names
+
+
 # --- PDF --------------------------------------------------------------------------------------------------------
 
 
@@ -478,6 +497,24 @@ def test_the_operator_downloads_an_attachment_that_is_not_cached_and_the_read_is
     assert "no-store" in response["Cache-Control"]
     log = ParticipantAccessLog.objects.get(participant=profile.participant)
     assert (log.user, log.path) == (operator_a, url(name, profile))
+
+
+@pytest.mark.parametrize("name", ["profile_pdf", "profile_json"])
+def test_the_access_log_says_when_a_download_carried_the_constraints(profile, operator_a, viewer_a, name):
+    client_for(operator_a).get(url(name, profile, sensibili=1, lingua="en"))
+    client_for(viewer_a).get(url(name, profile, sensibili=1))  # a viewer never gets them
+
+    logs = ParticipantAccessLog.objects.filter(participant=profile.participant)
+    assert logs.get(user=operator_a).path == url(name, profile, sensibili=1, lingua="en")
+    assert logs.get(user=viewer_a).path == url(name, profile)
+
+
+def test_the_xml_never_logs_constraints_as_carried(profile, operator_a):
+    client_for(operator_a).get(url("profile_europass_xml", profile, sensibili=1))
+
+    assert ParticipantAccessLog.objects.get(participant=profile.participant).path == url(
+        "profile_europass_xml", profile
+    )
 
 
 @pytest.mark.parametrize("name", ["profile_pdf", "profile_europass_xml", "profile_json"])

@@ -22,6 +22,7 @@ from paths.taxonomies import GOAL_AREAS
 from skills import actions
 from skills.matching import AREA_SECTORS, HintKind, hints
 from skills.models import DigitalSkill, LanguageSkill, WorkExperience
+from skills.reference import DigCompArea
 from territory.models import Language
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +149,30 @@ def test_a_work_next_step_also_puts_work_oriented_courses_first(profile, operato
     add_step(profile, operator_a, "work", "Iscrizione al Centro per l'impiego")
 
     assert titles(hints(profile, operator_a), HintKind.COURSE)[0] == "Italiano per il lavoro B1"
+
+
+def test_each_reason_is_one_whole_sentence_for_the_translators(profile, operator_a, org_a):
+    from django.utils import translation
+
+    set_italian(profile, operator_a, CEFRLevel.A2)
+    course(org_a, kind=ActivityKind.ITALIAN_WORK, title="Italiano per il lavoro B1")
+    course(org_a, kind=ActivityKind.ITALIAN_WORK, level=None, title="Italiano per il lavoro")
+    actions.save_claim(profile, WorkExperience, acting_user=operator_a, data={"job_title": "Cuoco"})
+    set_digital(profile, operator_a, {"4": 2})
+    add_step(profile, operator_a, "training", "Corso OSS")
+    course(org_a, kind=ActivityKind.DIGITAL, level=None)
+
+    with translation.override("en"):
+        found = hints(profile, operator_a)
+        digital_area = str(DigCompArea("4").label)
+
+    assert [h.reason for h in of_kind(found, HintKind.COURSE)] == [
+        "Italian level A2: course of Italian for work at level B1, for the work plans",
+        "Italian level A2: course of Italian for work, level not stated, for the work plans",
+    ]
+    assert [h.reason for h in of_kind(found, HintKind.DIGITAL_COURSE)] == [
+        f"Digital skills at foundation level: {digital_area} (2); next step in training: Corso OSS"
+    ]
 
 
 # ----------------------------------------------------------------------------------- what never appears

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from activities.models import CEFRLevel
 from conftest import client_for, country, make_member, make_organisation, make_participant
@@ -35,6 +35,7 @@ from skills.models import (
     WorkExperience,
 )
 from skills.reference import ConstraintKind, RecognitionStatus
+from skills.views_common import export_links
 from territory.models import Language
 
 pytestmark = pytest.mark.django_db
@@ -914,3 +915,301 @@ def test_overview_query_count_does_not_grow_with_profiles(
 
     with django_assert_max_num_queries(len(one)):
         assert client.get(reverse("skills:overview")).status_code == 200
+
+
+# ----------------------------------------------------------------------------- ids that cannot be ids
+
+HUGE_ID = "99999999999999999999"  # past SQLite's 64-bit integers
+BAD_IDS = ["²", HUGE_ID]  # "²".isdigit() is true, int("²") fails
+
+
+def _error_message(response) -> bool:
+    from django.contrib.messages import constants
+
+    return any(m.level == constants.ERROR for m in response.context["messages"])
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_the_esco_searches_leave_out_ids_that_cannot_be_ids(operator_a, bad):
+    client = client_for(operator_a)
+    response = client.get(reverse("skills:occupation_search"), {"q": "cuoco", "occupation": bad})
+    assert response.status_code == 200
+    assert response.context["results"] and response.context["chosen"] == []
+    response = client.get(reverse("skills:skill_search"), {"q": "cook", "skills": bad})
+    assert response.status_code == 200
+    assert response.context["results"] and response.context["chosen"] == []
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_correcting_a_claim_whose_id_cannot_be_one_is_404(profile, operator_a, participant_a, bad):
+    client = client_for(operator_a)
+    assert client.get(interview(participant_a, "work", modifica=bad)).status_code == 404
+    response = client.post(
+        interview(participant_a, "work"),
+        {"form": "claim", "claim": bad, "job_title": "Cuoco", "evidence_level": "1"},
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+@pytest.mark.parametrize(
+    ("section", "data", "form_name", "field"),
+    [
+        ("work", {"form": "claim", "job_title": "Cuoco", "evidence_level": "1"}, "claim", "skills"),
+        ("work", {"form": "claim", "job_title": "Cuoco", "evidence_level": "1"}, "claim", "occupation"),
+        ("work", {"form": "claim", "job_title": "Cuoco", "evidence_level": "1"}, "claim", "country"),
+        ("languages", {"form": "mother_tongues"}, "mother_tongues", "mother_tongues"),
+        ("languages", {"form": "claim", "overall": "2", "evidence_level": "1"}, "claim", "language"),
+        ("next_steps", {"form": "next_step", "text": "Corso HACCP"}, "next_step", "area"),
+    ],
+)
+def test_an_id_that_cannot_be_one_is_a_form_error_and_nothing_is_saved(
+    profile, operator_a, participant_a, bad, section, data, form_name, field
+):
+    before = snapshot()
+
+    response = client_for(operator_a).post(interview(participant_a, section), {**data, field: bad})
+
+    assert response.status_code == 200
+    assert field in response.context["forms"][form_name].errors
+    assert _error_message(response)
+    assert snapshot() == before
+
+
+def test_the_no_javascript_search_keeps_going_with_ids_that_cannot_be_ids(profile, operator_a, participant_a):
+    response = client_for(operator_a).post(
+        interview(participant_a, "work"),
+        {"cerca": "1", "occupation_q": "cuoco", "occupation": HUGE_ID, "skills": ["²", HUGE_ID]},
+    )
+    assert response.status_code == 200
+    assert response.context["occupation_picker"]["chosen"] == []
+    assert response.context["skills_picker"]["chosen"] == []
+
+
+# ------------------------------------------------------------------- a profile a course assessment opened
+
+
+def assess_only(participant, operator):
+    """A profile opened by a course's assessment of Italian (B1), with no interview."""
+    from activities import actions as activity_actions
+    from activities.models import AssessmentEvidence
+    from conftest import make_activity
+
+    activity = make_activity(participant.owner)
+    enrolment = activity_actions.enrol(activity, acting_user=operator, participant=participant)
+    activity_actions.record_assessment(
+        enrolment,
+        acting_user=operator,
+        data={
+            "moment": "exit",
+            "date": TODAY - datetime.timedelta(days=1),
+            "overall": CEFRLevel.B1,
+            "evidence": AssessmentEvidence.PLACEMENT_TEST,
+        },
+    )
+    profile = SkillsProfile.objects.get(participant=participant)
+    assert profile.interview_started_at is None
+    return profile
+
+
+@pytest.fixture
+def assessed(operator_a, participant_a):
+    return assess_only(participant_a, operator_a)
+
+
+def test_a_profile_opened_by_a_course_shows_its_levels_and_offers_to_start_the_interview(
+    assessed, operator_a, participant_a
+):
+    response = client_for(operator_a).get(profile_url(participant_a))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="interview-not-started"' in html
+    assert reverse("skills:start", args=[participant_a.pk]) in html
+    assert str(lang("ita")) in html and "B1" in html  # the level from the course
+    assert not response.context["started"]
+    assert 'id="completeness-label"' not in html
+    assert reverse("skills:complete", args=[participant_a.pk]) not in html
+    assert [s["code"] for s in response.context["sections"]] == [Section.LANGUAGES]
+    claim = LanguageSkill.objects.get(profile=assessed)
+    assert reverse("skills:claim_evidence", args=[participant_a.pk, "languages", claim.pk]) in html
+    assert "modifica=" not in html  # corrections happen in the interview, once started
+
+
+def test_starting_the_interview_of_a_profile_opened_by_a_course_keeps_its_levels(
+    assessed, operator_a, participant_a
+):
+    client = client_for(operator_a)
+    # The interview screen sends back to the profile page, which starts the interview.
+    response = client.get(interview(participant_a, "summary"))
+    assert response.status_code == 302 and response["Location"] == profile_url(participant_a)
+
+    response = client.post(reverse("skills:start", args=[participant_a.pk]))
+
+    assert response.status_code == 302
+    assessed.refresh_from_db()
+    assert assessed.interview_started_at is not None
+    assert LanguageSkill.objects.get(profile=assessed).overall == CEFRLevel.B1
+    assert client.get(interview(participant_a, "summary")).status_code == 200
+    html = client.get(profile_url(participant_a)).content.decode()
+    assert 'id="interview-not-started"' not in html and 'id="completeness-label"' in html
+
+
+def test_a_viewer_sees_the_course_levels_but_no_start_button(assessed, viewer_a, participant_a):
+    response = client_for(viewer_a).get(profile_url(participant_a))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="interview-not-started"' in html and "B1" in html
+    assert reverse("skills:start", args=[participant_a.pk]) not in html
+
+
+def test_the_overview_counts_only_profiles_whose_interview_started(
+    network, org_a, operator_a, admin_a, coordinator
+):
+    assessed = assess_only(make_participant(org_a), operator_a)
+    for user, expected in ((admin_a, 2), (coordinator, 3)):
+        response = client_for(user).get(reverse("skills:overview"))
+        assert response.context["totals"]["profiles"] == expected
+    rows = client_for(admin_a).get(reverse("skills:overview")).context["page"].object_list
+    assert assessed not in list(rows)
+
+
+# ---------------------------------------------------------------------------------------------- R.2.10
+
+
+def test_r210_counts_qualifications_from_abroad_and_says_where_the_figure_comes_from(
+    network, admin_a, operator_a
+):
+    a1 = network[0]
+    actions.save_claim(
+        a1,
+        Qualification,
+        acting_user=operator_a,
+        data={
+            "title": "Diploma italiano",
+            "country": country("IT"),
+            "recognition_status": "applied",
+            "recognition_applied_on": TODAY,
+        },
+    )
+    response = client_for(admin_a).get(reverse("skills:overview"))
+
+    assert response.context["totals"]["recognition"] == 1  # a2's qualifications; not a1's Italian one
+    html = response.content.decode()
+    assert 'id="recognition-source"' in html
+    form = response.context["form"]
+    with translation.override("en"):
+        assert (str(form.fields["start"].label), str(form.fields["end"].label)) == (
+            "Period from",
+            "Period to",
+        )
+
+
+def test_r210_counts_the_refused_applications_too(network, admin_a, operator_a):
+    profile = network[0]
+    actions.save_claim(
+        profile,
+        Qualification,
+        acting_user=operator_a,
+        data={
+            "title": "Laurea",
+            "country": country("MA"),
+            "recognition_status": "refused",
+            "recognition_applied_on": TODAY - datetime.timedelta(days=5),
+        },
+    )
+    assert client_for(admin_a).get(reverse("skills:overview")).context["totals"]["recognition"] == 2
+
+
+# ------------------------------------------------------------------------------ completed, then emptied
+
+
+def test_a_concluded_interview_with_a_section_emptied_since_says_so(filled, operator_a, participant_a):
+    actions.complete_profile(filled, acting_user=operator_a)
+    client = client_for(operator_a)
+    html = client.get(profile_url(participant_a)).content.decode()
+    assert 'id="completed-then-emptied"' not in html
+
+    actions.remove_claim(DrivingLicence.objects.get(profile=filled), acting_user=operator_a)
+
+    html = client.get(profile_url(participant_a)).content.decode()
+    filled.refresh_from_db()
+    assert filled.completeness < 100 and filled.completed_at is not None
+    assert 'id="completed-then-emptied"' in html
+    assert timezone.localtime(filled.completed_at).strftime("%d/%m/%Y") in html  # Italian dates: dd/mm/yyyy
+
+
+# ------------------------------------------------------------------------------------------ access log
+
+
+def test_the_evidence_and_remove_pages_log_the_read(filled, operator_a, participant_a):
+    client = client_for(operator_a)
+    soft = SoftSkill.objects.get(profile=filled)
+    step = NextStep.objects.get(profile=filled)
+    urls = [
+        reverse("skills:claim_evidence", args=[participant_a.pk, "soft_skills", soft.pk]),
+        reverse("skills:claim_remove", args=[participant_a.pk, "soft_skills", soft.pk]),
+        reverse("skills:next_step_remove", args=[participant_a.pk, step.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    logged = ParticipantAccessLog.objects.filter(participant=participant_a, user=operator_a)
+    assert set(logged.values_list("path", flat=True)) >= set(urls)
+
+
+# -------------------------------------------------------------------------------------- next steps
+
+
+def test_a_next_step_is_removed_after_asking_and_its_goal_stays_in_the_plan(
+    filled, operator_a, participant_a
+):
+    client = client_for(operator_a)
+    step = NextStep.objects.get(profile=filled)
+    assert step.goal_id
+    url = reverse("skills:next_step_remove", args=[participant_a.pk, step.pk])
+    html = client.get(profile_url(participant_a)).content.decode()
+    assert url in html  # the profile page offers it
+
+    response = client.get(url, {"da": "profilo"})
+    assert response.status_code == 200 and 'id="goal-stays"' in response.content.decode()
+    assert NextStep.objects.filter(pk=step.pk).exists()
+
+    response = client.post(url, {"da": "profilo"})
+
+    assert response.status_code == 302 and response["Location"] == profile_url(participant_a)
+    assert not NextStep.objects.filter(pk=step.pk).exists()
+    assert Goal.objects.filter(pk=step.goal_id).exists()
+    assert ClaimChange.objects.filter(profile=filled, section=Section.NEXT_STEPS, source="removal").exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("viewer_a", 403), ("operator_b", 404), ("coordinator", 403)]
+)
+def test_others_cannot_remove_a_next_step(request, filled, participant_a, persona, status):
+    step = NextStep.objects.get(profile=filled)
+    url = reverse("skills:next_step_remove", args=[participant_a.pk, step.pk])
+    client = client_for(request.getfixturevalue(persona))
+    before = snapshot()
+    assert client.get(url).status_code == status
+    assert client.post(url).status_code == status
+    assert snapshot() == before
+
+
+# -------------------------------------------------------------------------------------------- downloads
+
+
+def test_the_profile_page_offers_downloads_with_the_constraints_to_those_who_may_see_them(
+    filled, operator_a, viewer_a, participant_a
+):
+    pdf = reverse("skills_docs:profile_pdf", args=[participant_a.pk])
+    json_url = reverse("skills_docs:profile_json", args=[participant_a.pk])
+    xml = reverse("skills_docs:profile_europass_xml", args=[participant_a.pk])
+    html = client_for(operator_a).get(profile_url(participant_a)).content.decode()
+    assert f"{pdf}?sensibili=1" in html and f"{json_url}?sensibili=1" in html
+    assert f"{xml}?sensibili=1" not in html
+    with translation.override("en"):
+        labels = [str(label) for _url, label, _icon in export_links(participant_a)]
+    assert labels == ["PDF profile", "Europass XML", "JSON (all data)"]
+    html = client_for(viewer_a).get(profile_url(participant_a)).content.decode()
+    assert "sensibili=1" not in html and pdf in html
