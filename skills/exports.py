@@ -387,16 +387,6 @@ def _constraint(constraint: ProfileConstraint) -> dict:
     }
 
 
-# What the history may say of the "wishes and constraints" section without naming a constraint.
-_NOT_SENSITIVE_ASPIRATION_CHANGES = frozenset({"aspirations", "nothing_to_declare"})
-
-
-def _is_constraint_change(change: ClaimChange) -> bool:
-    return change.section == Section.ASPIRATIONS and not (
-        change.changes and set(change.changes) <= _NOT_SENSITIVE_ASPIRATION_CHANGES
-    )
-
-
 def _change(change: ClaimChange) -> dict:
     return {
         "section": _label(Section, change.section),
@@ -414,8 +404,8 @@ def _change(change: ClaimChange) -> dict:
 
 def profile_data(profile: SkillsProfile, *, constraints: list[ProfileConstraint] | None = None) -> dict:
     """The whole profile as plain data, labels in the active language (dates stay date objects: the JSON
-    encoder writes them in ISO 8601). `constraints` None leaves the key out; the history then leaves out
-    the entries that name a constraint too."""
+    encoder writes them in ISO 8601). `constraints` None leaves the key out (the history never names
+    constraints)."""
     participant = profile.participant
     data = {
         "format": FORMAT,
@@ -464,9 +454,7 @@ def profile_data(profile: SkillsProfile, *, constraints: list[ProfileConstraint]
     data["next_steps"] = [
         _next_step(step, step_organisations.get(step.pk)) for step in profile.next_steps.all()
     ]
-    data["history"] = [
-        _change(change) for change in changes if constraints is not None or not _is_constraint_change(change)
-    ]
+    data["history"] = [_change(change) for change in changes]
     return data
 
 

@@ -31,7 +31,7 @@ from skills.models import (
     SoftSkill,
     WorkExperience,
 )
-from skills.reference import DIGCOMP_COMPETENCES, ConstraintKind, QualificationDocument
+from skills.reference import DIGCOMP_COMPETENCES, QualificationDocument
 
 # The kind of claim each section holds (the summary, wishes and next steps are not claims).
 SECTION_MODELS = {section: model for model, section in CLAIM_SECTIONS.items()}
@@ -184,20 +184,13 @@ class ChangeLine:
 
 SPECIAL_FIELDS = {
     "nothing_to_declare": gettext_lazy("Nothing to declare"),
-    "constraint": gettext_lazy("Constraint"),
-    "is_active": gettext_lazy("Current"),
 }
 HISTORY_MODELS = {**SECTION_MODELS, Section.NEXT_STEPS: NextStep}
 
 
 def history_for(user, profile: SkillsProfile, limit: int = HISTORY_ROWS) -> list[ClaimChange]:
-    """The newest changes, in words. Changes to the constraints stay hidden from who may not see them (the
-    history names their kind)."""
+    """The newest changes, in words (constraints are never in the history: `skills.actions.add_constraint`)."""
     changes = ClaimChange.objects.filter(profile=profile).select_related("changed_by", "assessment")
-    if not sees_constraints(user):
-        changes = changes.exclude(section=Section.ASPIRATIONS, changes__has_key="constraint").exclude(
-            section=Section.ASPIRATIONS, changes__has_key="is_active"
-        )
     rows = list(changes[:limit])
     uris = set()
     for row in rows:  # work experiences log their ESCO skills by URI: show the labels
@@ -230,8 +223,6 @@ def _format_value(value, field=None, name: str = "", skill_labels=None) -> str:
         return _("Yes") if value else _("No")
     if name == "skills":
         return str((skill_labels or {}).get(value, value))
-    if name == "constraint":
-        return str(dict(ConstraintKind.choices).get(value, value))
     if name == "nothing_to_declare":
         return _("Yes") if value else _("No")
     if name == "documents_held":

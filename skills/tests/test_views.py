@@ -352,23 +352,6 @@ def test_profile_page_shows_evidence_who_set_it_and_a_readable_history(filled, o
     assert reverse("paths:plan", args=[participant_a.pk]) in html
 
 
-def test_the_history_never_shows_a_constraint_row_to_the_viewer(filled, viewer_a, operator_a, participant_a):
-    # Constraints are not written to the history; a row naming one (older data) stays hidden all the same
-    ClaimChange.objects.create(
-        profile=filled,
-        section=Section.ASPIRATIONS,
-        claim_label="Salute",
-        changes={"constraint": [None, ConstraintKind.HEALTH]},
-        source="interview",
-        changed_by=operator_a,
-    )
-    html = client_for(viewer_a).get(profile_url(participant_a)).content.decode()
-    assert "Salute" not in html
-    for label in _kind_labels(ConstraintKind.HEALTH):
-        assert label not in html
-    assert "Salute" in client_for(operator_a).get(profile_url(participant_a)).content.decode()
-
-
 def test_conclude_lists_the_missing_sections_then_completes(profile, operator_a, participant_a):
     client = client_for(operator_a)
     response = client.post(reverse("skills:complete", args=[participant_a.pk]), follow=True)
