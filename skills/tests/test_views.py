@@ -164,14 +164,29 @@ def test_operator_of_another_organisation_gets_404_everywhere(filled, operator_b
         reverse("skills:claim_evidence", args=[participant_a.pk, "education", claim.pk]),
     ):
         assert client.get(url).status_code == 404, url
+    step = NextStep.objects.filter(profile=filled).first()
+    constraint = ProfileConstraint.objects.get(profile=filled)
     before = snapshot()
     for url in (
         reverse("skills:start", args=[participant_a.pk]),
         reverse("skills:complete", args=[participant_a.pk]),
         interview(participant_a),
+        reverse("skills:interview_language", args=[participant_a.pk]),
+        reverse("skills:nothing_to_declare", args=[participant_a.pk]),
         reverse("skills:claim_remove", args=[participant_a.pk, "education", claim.pk]),
+        reverse("skills:claim_evidence", args=[participant_a.pk, "education", claim.pk]),
+        reverse("skills:constraint_close", args=[participant_a.pk, constraint.pk]),
+        reverse("skills:next_step_goal", args=[participant_a.pk, step.pk]),
+        reverse("skills:next_step_remove", args=[participant_a.pk, step.pk]),
     ):
-        assert client.post(url, {"form": "summary", "summary": "x"}).status_code == 404, url
+        data = {
+            "form": "summary",
+            "summary": "x",
+            "sezione": "work",
+            "value": "1",
+            "interview_language": "ar",
+        }
+        assert client.post(url, data).status_code == 404, url
     assert snapshot() == before
 
 
@@ -241,6 +256,7 @@ def test_read_only_roles_see_the_profile_but_every_write_is_403_and_changes_noth
         ),
         (reverse("skills:constraint_close", args=[participant_a.pk, constraint.pk]), {}),
         (reverse("skills:next_step_goal", args=[participant_a.pk, step.pk]), {}),
+        (reverse("skills:next_step_remove", args=[participant_a.pk, step.pk]), {}),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == 403, url
