@@ -64,7 +64,11 @@ def reference_data(django_db_blocker):
 
 
 # Data migrations that fill taxonomies and rules (reloaded after a transactional test flushed them).
-DATA_MIGRATIONS = ("paths.migrations.0002_taxonomies", "activities.migrations.0002_completion_rules")
+DATA_MIGRATIONS = (
+    "paths.migrations.0002_taxonomies",
+    "activities.migrations.0002_completion_rules",
+    "directory.migrations.0002_reference",
+)
 
 
 # --- Reference look-ups ---------------------------------------------------------------------------

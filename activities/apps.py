@@ -19,3 +19,4 @@ class ActivitiesConfig(AppConfig):
         auditlog.register(models.SelfAssessment)
         auditlog.register(models.Certificate)
         auditlog.register(models.CompletionRule)
+        auditlog.register(models.PublicRegistration, mask_fields=["full_name", "contact"])

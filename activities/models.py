@@ -752,3 +752,71 @@ class FeedbackResponse(models.Model):
 
     def __str__(self):
         return f"{self.activity_id} {self.submitted_at:%Y-%m-%d}: {self.helpful_for_integration}"
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITING = "waiting", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class PublicRegistrationQuerySet(ScopedQuerySet):
+    """Registrations from the public portal; staff reach them through the activity they belong to."""
+
+    def scope(self, membership, action):
+        return self.filter(activity__in=Activity.objects.scope(membership, action))
+
+    def holding_a_place(self):
+        return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def waiting(self):
+        return self.filter(status=RegistrationStatus.WAITING).order_by("created_at", "pk")
+
+    def reached(self):
+        """People reached by an event (indicator P3.2): registrations that checked in."""
+        return self.filter(checked_in_at__isnull=False)
+
+
+class PublicRegistration(models.Model):
+    """A registration to a public event made on the portal, without an account (iscrizione pubblica).
+
+    The visitor gets a confirmation code (to quote), a check-in code (to show at the door) and a private
+    cancellation link. Name and contact are kept only until `purge_after`; the counts stay.
+    """
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="public_registrations")
+    full_name = models.CharField(_("name"), max_length=200)
+    contact = models.CharField(_("e-mail or phone"), max_length=200)
+    language = models.CharField(_("language"), max_length=12)
+    people = models.PositiveSmallIntegerField(_("people"), default=1, validators=[MinValueValidator(1)])
+    consent_at = models.DateTimeField(_("consent given on"))
+    consent_text_version = models.CharField(_("privacy notice version"), max_length=20)
+    status = models.CharField(
+        _("status"), max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.CONFIRMED
+    )
+    confirmation_code = models.CharField(_("confirmation code"), max_length=12, unique=True)
+    checkin_code = models.CharField(_("check-in code"), max_length=8)
+    cancel_token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("registered on"), default=timezone.now)
+    promoted_at = models.DateTimeField(_("moved from the waiting list on"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled on"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in on"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    anonymised_at = models.DateTimeField(_("personal data removed on"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo record"), default=False)
+
+    objects = PublicRegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("public registration")
+        verbose_name_plural = _("public registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "checkin_code"], name="registration_checkin_unique")
+        ]
+        indexes = [models.Index(fields=["activity", "status"])]
+
+    def __str__(self):
+        return self.confirmation_code

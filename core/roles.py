@@ -71,6 +71,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "skills.change": frozenset(_CASEWORK),
     "skills.sensitive": frozenset(_CASEWORK),
     "skills.overview": frozenset({Role.ORG_ADMIN, Role.REGIONAL_COORDINATOR, Role.MONITORING_OFFICER}),
+    # Public directory (issue 7). Editors run the editorial desk for the whole network; partners propose
+    # changes to their own organisation's services; usage counts are aggregates (no visitor data).
+    "directory.view": frozenset(_CASEWORK | {Role.EDITOR, Role.VIEWER, Role.REGIONAL_COORDINATOR}),
+    "directory.edit": frozenset({Role.EDITOR, Role.REGIONAL_COORDINATOR}),
+    "directory.propose": frozenset(_CASEWORK),
+    "directory.moderate": frozenset({Role.EDITOR, Role.REGIONAL_COORDINATOR}),
+    "portal.usage": frozenset({Role.EDITOR, Role.REGIONAL_COORDINATOR, Role.MONITORING_OFFICER}),
+    "event.checkin": frozenset(_CASEWORK | {Role.TRAINER, Role.REGIONAL_COORDINATOR}),
 }
 
 

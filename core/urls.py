@@ -5,7 +5,6 @@ from core import import_views, views
 app_name = "core"
 
 urlpatterns = [
-    path("", views.landing, name="landing"),
     path("area-riservata/", views.home, name="home"),
     path("area-riservata/audit/", views.audit_log, name="audit_log"),
     path("area-riservata/audit/accessi/", views.access_log, name="access_log"),

@@ -1,4 +1,4 @@
-"""Pages of the core: public landing, workspace home, audit and access logs, error pages."""
+"""Pages of the core: workspace home, audit and access logs, error pages."""
 
 import datetime
 
@@ -6,17 +6,11 @@ from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from core.scoping import require_permission
 from people.models import ParticipantAccessLog
-
-
-def landing(request):
-    if request.user.is_authenticated:
-        return redirect("core:home")
-    return render(request, "core/landing.html")
 
 
 @login_required

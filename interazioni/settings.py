@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "paths",
     "activities",
     "skills",
+    "directory",
     "api",
 ]
 
@@ -90,7 +91,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -206,11 +207,20 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "it"
+# The public portal speaks all of these; the workspace offers the first three (WORKSPACE_LANGUAGES), which are
+# translated completely. Directory content can be published in more languages: those are data
+# (directory.ContentLanguage), not settings.
 LANGUAGES = [
     ("it", "Italiano"),
     ("en", "English"),
     ("ar", "العربية"),
+    ("fr", "Français"),
+    ("uk", "Українська"),
+    ("zh-hans", "简体中文"),
+    ("bn", "বাংলা"),
+    ("ur", "اردو"),
 ]
+WORKSPACE_LANGUAGES = ["it", "en", "ar"]
 LANGUAGES_BIDI = ["ar", "ur", "fa", "he"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Rome"
@@ -302,3 +312,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 365)
 AUDITLOG_MASK_CALLABLE = "core.audit.mask_value"
 AXES_VERBOSE = False
+# Directory records not verified for this many months are flagged to editors; after the grace months
+# more they are hidden from the public portal until someone verifies them again.
+DIRECTORY_VERIFY_MONTHS = env_int("DIRECTORY_VERIFY_MONTHS", 12)
+DIRECTORY_HIDE_GRACE_MONTHS = env_int("DIRECTORY_HIDE_GRACE_MONTHS", 3)
+# Anonymous portal forms (service feedback, event registration): submissions per address per hour.
+PORTAL_FORM_RATE_LIMIT = env_int("PORTAL_FORM_RATE_LIMIT", 10)

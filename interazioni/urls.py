@@ -1,7 +1,9 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from api.api import api
+from directory.api_hsds import hsds_api
 
 WORKSPACE = "area-riservata/"
 
@@ -20,9 +22,21 @@ urlpatterns = [
     path(WORKSPACE + "attivita/", include("activities.urls_documents")),
     path(WORKSPACE + "competenze/", include("skills.urls")),
     path(WORKSPACE + "competenze/", include("skills.urls_documents")),
+    path(WORKSPACE + "elenco-servizi/", include("directory.urls")),
+    path(WORKSPACE + "elenco-servizi/", include("directory.urls_moderation")),
     path(WORKSPACE + "account/", include("accounts.urls")),
     path("api/v1/", api.urls),
+    path("api/hsds/", hsds_api.urls),
 ]
+
+# The public portal: Italian without a prefix, every other language under its own (/en/, /ar/, …), so the
+# language lives in the address and an anonymous visitor needs no cookie.
+urlpatterns += i18n_patterns(
+    path("", include("directory.urls_portal")),
+    path("eventi/", include("activities.urls_portal")),
+    path("associazioni/", include("network.urls_portal")),
+    prefix_default_language=False,
+)
 
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
