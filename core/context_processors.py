@@ -22,6 +22,10 @@ def platform(request):
         "DEMO_MODE": settings.DEMO_MODE,
         "LANGUAGE_CODE": get_language(),
         "LANGUAGE_BIDI": get_language_bidi(),
+        # The workspace offers the languages its interface is fully translated into (the portal offers all).
+        "WORKSPACE_LANGUAGE_CHOICES": [
+            (code, name) for code, name in settings.LANGUAGES if code in settings.WORKSPACE_LANGUAGES
+        ],
         "active_membership": membership,
         "user_memberships": memberships,
         "unread_notifications": unread,

@@ -125,6 +125,30 @@ def _apply_changes(obj, changes: dict[str, Any], *, minor_edit: bool) -> set[str
     return changed
 
 
+def editors():
+    """Who runs the editorial desk: active editors of any organisation and the regional coordinators."""
+    from accounts.models import User
+    from core.roles import Role
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__organisation__is_active=True,
+            memberships__role__in=[Role.EDITOR, Role.REGIONAL_COORDINATOR],
+        ).distinct()
+    )
+
+
+def _desk_url(obj) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("directory:service_detail", args=[obj.pk]) if isinstance(obj, Service) else ""
+    except NoReverseMatch:
+        return ""
+
+
 def _after_change(obj):
     if isinstance(obj, Service):
         transaction.on_commit(lambda: search.index_service(obj.pk))
@@ -203,7 +227,7 @@ def propose_change(
     for name in changed:
         setattr(candidate, name, changes[name])
     candidate.full_clean(exclude=["text_revisions"])
-    return _record_revision(
+    revision = _record_revision(
         service,
         acting_user=acting_user,
         status=RevisionStatus.PENDING,
@@ -212,6 +236,16 @@ def propose_change(
         note=note,
         data={name: proposed[name] for name in changed},
     )
+    from paths.notifications import notify
+
+    notify(
+        editors(),
+        "directory_proposal_received",
+        {"organisation": str(revision.author_organisation or ""), "name": service.name},
+        url=_desk_url(service),
+        key=f"directory_proposal:{revision.pk}",
+    )
+    return revision
 
 
 @transaction.atomic
@@ -240,7 +274,21 @@ def approve_proposal(revision: Revision, *, acting_user, note="") -> Revision:
     revision.decision_note = note[:500]
     revision.save()
     _after_change(obj)
+    _tell_author(revision, obj, "directory_proposal_approved")
     return revision
+
+
+def _tell_author(revision: Revision, obj, kind: str):
+    from paths.notifications import notify
+
+    if revision.author_id and revision.author_id != revision.decided_by_id:
+        notify(
+            [revision.author],
+            kind,
+            {"name": str(obj), "reason": revision.decision_note},
+            url=_desk_url(obj),
+            key=f"{kind}:{revision.pk}",
+        )
 
 
 @transaction.atomic
@@ -256,6 +304,7 @@ def reject_proposal(revision: Revision, *, acting_user, reason: str) -> Revision
     revision.decided_at = timezone.now()
     revision.decision_note = reason[:500]
     revision.save()
+    _tell_author(revision, revision.target, "directory_proposal_rejected")
     return revision
 
 
@@ -498,3 +547,87 @@ def _touch_service(service, acting_user, part_name, minor_edit):
         minor_edit=minor_edit,
     )
     _after_change(service)
+
+
+# --- places and content languages (editorial desk) ------------------------------------------------------
+
+
+@transaction.atomic
+def save_place(
+    service: Service,
+    location,
+    values: dict[str, Any],
+    *,
+    address: dict[str, Any] | None = None,
+    accessibility: str | None = None,
+    acting_user,
+    minor_edit=False,
+):
+    """Create or change a place of a service in one version: the location, its address, its accessibility
+    notes and its link to the service (`ServiceAtLocation`). Editors only.
+
+    `location` is a new or existing `Location`; `values` its fields; `address` the fields of its first
+    address (None leaves it alone); `accessibility` the text of its first accessibility note ("" removes it).
+    """
+    from directory.models import Accessibility, Address, ServiceAtLocation
+
+    _require_editor(acting_user)
+    is_new = location._state.adding
+    changed = set()
+    for name, value in values.items():
+        if is_new or getattr(location, name) != value:
+            changed.add(name)
+        setattr(location, name, value)
+    if not minor_edit and not is_new:
+        revisions = dict(location.text_revisions)
+        for name in changed & set(location.TRANSLATABLE_FIELDS):
+            revisions[name] = int(revisions.get(name, 1)) + 1
+        location.text_revisions = revisions
+    location.full_clean(exclude=["text_revisions"])
+    location.save()
+    if address is not None:
+        current = location.addresses.first() or Address(location=location)
+        if current._state.adding or any(getattr(current, k) != v for k, v in address.items()):
+            for name, value in address.items():
+                setattr(current, name, value)
+            current.full_clean()
+            current.save()
+            changed.add("address")
+    if accessibility is not None:
+        note = location.accessibility.first()
+        if note is not None and not accessibility.strip():
+            note.delete()
+            changed.add("accessibility")
+        elif accessibility.strip() and (note is None or note.description != accessibility.strip()):
+            note = note or Accessibility(location=location)
+            if not note._state.adding and not minor_edit:
+                note.text_revisions = {
+                    **note.text_revisions,
+                    "description": note.text_revision("description") + 1,
+                }
+            note.description = accessibility.strip()
+            note.full_clean(exclude=["text_revisions"])
+            note.save()
+            changed.add("accessibility")
+    _link, linked = ServiceAtLocation.objects.get_or_create(service=service, location=location)
+    if changed or linked:
+        _touch_service(service, acting_user, "location", minor_edit)
+    return location
+
+
+@transaction.atomic
+def save_content_language(
+    language: ContentLanguage, values: dict[str, Any], *, acting_user
+) -> ContentLanguage:
+    """Add or change a content language; the search index is rebuilt in the background afterwards."""
+    from directory.tasks import rebuild_search_index
+
+    _require_editor(acting_user)
+    if language.pk and language.code == ITALIAN and values.get("is_active") is False:
+        raise ValidationError(_("Italian is the source language and stays active."))
+    for name, value in values.items():
+        setattr(language, name, value)
+    language.full_clean()
+    language.save()
+    transaction.on_commit(lambda: rebuild_search_index.enqueue())
+    return language

@@ -316,5 +316,7 @@ AXES_VERBOSE = False
 # more they are hidden from the public portal until someone verifies them again.
 DIRECTORY_VERIFY_MONTHS = env_int("DIRECTORY_VERIFY_MONTHS", 12)
 DIRECTORY_HIDE_GRACE_MONTHS = env_int("DIRECTORY_HIDE_GRACE_MONTHS", 3)
+# The accessibility statement's feedback address (AgID: "meccanismo di feedback").
+PORTAL_ACCESSIBILITY_EMAIL = env_str("PORTAL_ACCESSIBILITY_EMAIL", "accessibilita@interazioni.example.org")
 # Anonymous portal forms (service feedback, event registration): submissions per address per hour.
 PORTAL_FORM_RATE_LIMIT = env_int("PORTAL_FORM_RATE_LIMIT", 10)

@@ -31,6 +31,15 @@ KINDS = {
     ),
     "agreement_expired": lambda p: _("The agreement “%(title)s” expired on %(until)s") % p,
     "action_item_assigned": lambda p: _("Action for %(owner)s by %(due)s: %(action)s") % p,
+    # Public directory (directory.actions, directory.review)
+    "directory_proposal_received": lambda p: _("%(organisation)s proposed a change to “%(name)s”") % p,
+    "directory_proposal_approved": lambda p: _("The editors applied your change to “%(name)s”") % p,
+    "directory_proposal_rejected": lambda p: (
+        _("The editors did not apply your change to “%(name)s”: %(reason)s") % p
+    ),
+    "directory_verification_due": lambda p: (
+        _("“%(name)s” was last verified on %(since)s: check it, or the portal hides it from %(hide_on)s") % p
+    ),
 }
 
 

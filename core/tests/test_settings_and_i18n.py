@@ -141,30 +141,51 @@ def test_pages_are_italian_and_left_to_right_by_default(client, path):
     assert 'dir="ltr"' in tag
 
 
+WORKSPACE_PAGE = "/accounts/login/"
+
+
 @pytest.mark.django_db
-def test_pages_are_arabic_and_right_to_left_with_the_language_cookie(client):
+def test_workspace_pages_are_arabic_and_right_to_left_with_the_language_cookie(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
-    tag = _html_tag(client.get("/"))
+    tag = _html_tag(client.get(WORKSPACE_PAGE))
     assert 'lang="ar"' in tag
     assert 'dir="rtl"' in tag
 
 
 @pytest.mark.django_db
-def test_pages_follow_the_browser_accept_language(client):
-    tag = _html_tag(client.get("/", HTTP_ACCEPT_LANGUAGE="ar,en;q=0.5"))
+def test_workspace_pages_follow_the_browser_accept_language(client):
+    tag = _html_tag(client.get(WORKSPACE_PAGE, HTTP_ACCEPT_LANGUAGE="ar,en;q=0.5"))
     assert 'lang="ar"' in tag
     assert 'dir="rtl"' in tag
 
 
 @pytest.mark.django_db
-def test_the_language_switcher_sets_the_language(client):
-    response = client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+def test_the_language_switcher_sets_the_workspace_language(client):
+    response = client.post(reverse("set_language"), {"language": "ar", "next": WORKSPACE_PAGE})
     assert response.status_code == 302
-    tag = _html_tag(client.get("/"))
+    tag = _html_tag(client.get(WORKSPACE_PAGE))
     assert 'lang="ar"' in tag and 'dir="rtl"' in tag
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    tag = _html_tag(client.get("/"))
+    client.post(reverse("set_language"), {"language": "en", "next": WORKSPACE_PAGE})
+    tag = _html_tag(client.get(WORKSPACE_PAGE))
     assert 'lang="en"' in tag and 'dir="ltr"' in tag
+
+
+@pytest.mark.django_db
+def test_the_workspace_switcher_offers_only_the_fully_translated_languages(client):
+    content = client.get(WORKSPACE_PAGE).content.decode()
+    offered = re.findall(r'<option value="([\w-]+)" lang=', content)
+    assert offered == list(settings.WORKSPACE_LANGUAGES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("prefix", "lang", "direction"),
+    [("", "it", "ltr"), ("/ar", "ar", "rtl"), ("/ur", "ur", "rtl"), ("/zh-hans", "zh-hans", "ltr")],
+)
+def test_portal_language_follows_the_address_not_the_cookie(client, prefix, lang, direction):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    tag = _html_tag(client.get(f"{prefix}/accessibilita/"))
+    assert f'lang="{lang}"' in tag and f'dir="{direction}"' in tag
 
 
 @pytest.mark.django_db

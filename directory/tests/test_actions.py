@@ -244,3 +244,32 @@ def test_verifying_a_stale_record_makes_it_public_again(editor, settings):
     actions.verify_record(hidden, acting_user=editor)
     assert Service.objects.public().filter(pk=hidden.pk).exists()
     assert hidden.last_verified_at > timezone.now() - datetime.timedelta(minutes=1)
+
+
+def test_a_proposal_notifies_the_editors_and_the_decision_notifies_its_author(operator_a, editor, own_service):
+    from paths.models import Notification
+
+    proposal = actions.propose_change(own_service, {"name": "Sportello migranti"}, acting_user=operator_a)
+    assert Notification.objects.filter(recipient=editor, kind="directory_proposal_received").count() == 1
+    actions.reject_proposal(proposal, acting_user=editor, reason="Nome non ufficiale")
+    notification = Notification.objects.get(recipient=operator_a, kind="directory_proposal_rejected")
+    assert "Nome non ufficiale" in notification.text
+
+
+def test_due_verifications_notify_editors_and_the_partner_admins_once(editor, admin_a, org_a, settings):
+    from directory.review import notify_due_verifications
+    from paths.models import Notification
+
+    settings.DIRECTORY_VERIFY_MONTHS = 12
+    stale = make_service(organization=make_directory_org(network_organisation=org_a), verified_days_ago=400)
+    hidden = make_service(verified_days_ago=600)
+    make_service(verified_days_ago=10)
+    first = notify_due_verifications()
+    again = notify_due_verifications()
+    assert again["notifications"] == 0
+    assert set(
+        Notification.objects.filter(kind="directory_verification_due").values_list("recipient__email", flat=True)
+    ) == {editor.email, admin_a.email}
+    assert first["notifications"] == 3  # the editor for both records, the partner's admin for its own
+    assert not SearchEntry.objects.filter(service=hidden).exists()
+    assert SearchEntry.objects.filter(service=stale).exists()
