@@ -96,4 +96,9 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    from core.middleware import is_portal_path
+
+    # A visitor of the public portal stays in the portal's look and gets no cookie (decision 0008).
+    if is_portal_path(request.path_info):
+        return render(request, "directory/portal/404.html", status=404)
     return render(request, "404.html", status=404)

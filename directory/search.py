@@ -42,7 +42,6 @@ from directory.models import (
     WEEKDAYS,
     ContentLanguage,
     EditorialState,
-    Location,
     RequiredDocument,
     Schedule,
     SearchEntry,
@@ -384,7 +383,7 @@ def with_card_data(services, language: str):
                 "location__addresses",
                 Prefetch("location__schedules", queryset=Schedule.objects.prefetch_related(tr)),
                 Prefetch("schedules", queryset=Schedule.objects.prefetch_related(tr)),
-                Prefetch("location", queryset=Location.objects.prefetch_related(tr)),
+                Prefetch("location__translations", queryset=Translation.objects.filter(language=language)),
             ),
         ),
     )

@@ -318,5 +318,6 @@ DIRECTORY_VERIFY_MONTHS = env_int("DIRECTORY_VERIFY_MONTHS", 12)
 DIRECTORY_HIDE_GRACE_MONTHS = env_int("DIRECTORY_HIDE_GRACE_MONTHS", 3)
 # The accessibility statement's feedback address (AgID: "meccanismo di feedback").
 PORTAL_ACCESSIBILITY_EMAIL = env_str("PORTAL_ACCESSIBILITY_EMAIL", "accessibilita@interazioni.example.org")
+PORTAL_PRIVACY_EMAIL = env_str("PORTAL_PRIVACY_EMAIL", "privacy@interazioni.example.org")
 # Anonymous portal forms (service feedback, event registration): submissions per address per hour.
 PORTAL_FORM_RATE_LIMIT = env_int("PORTAL_FORM_RATE_LIMIT", 10)
