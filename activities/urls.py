@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from activities import views, views_assessments, views_enrolments, views_register, views_sessions
+from activities import (
+    views,
+    views_assessments,
+    views_checkin,
+    views_enrolments,
+    views_register,
+    views_sessions,
+)
 from activities.models import AssessmentMoment
 
 app_name = "activities"
@@ -43,6 +50,9 @@ urlpatterns = [
     path(
         "iscrizioni/<int:pk>/stato/<slug:status>/", views_enrolments.enrolment_status, name="enrolment_status"
     ),
+    # Registrations from the public portal and the check-in desk (public events)
+    path("<int:pk>/iscrizioni-pubbliche/", views_checkin.registrations, name="event_registrations"),
+    path("<int:pk>/iscrizioni-pubbliche/accoglienza/", views_checkin.checkin, name="event_checkin"),
     # Language assessments
     path(
         "iscrizioni/<int:pk>/valutazione-ingresso/",

@@ -13,10 +13,31 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern
 
-# URL names an anonymous visitor may open. Keep it short: each entry is a public page by design.
+# URL names (with their namespace, "portal:search") an anonymous visitor may open. Keep it short: each entry
+# is a public page by design.
 PUBLIC_URL_NAMES = frozenset(
     {
-        "landing",  # the public landing page
+        # The public portal (issue 7): reading and searching the directory, information pages, statements,
+        # anonymous feedback on a service, open data.
+        "portal:home",
+        "portal:search",
+        "portal:service_detail",
+        "portal:service_feedback",
+        "portal:article_list",
+        "portal:article_detail",
+        "portal:accessibility",
+        "portal:privacy",
+        "portal:open_data",
+        "portal:hsds_download",
+        # Public events: calendar, registration without an account, a registration reached by its code.
+        "events:list",
+        "events:detail",
+        "events:register",
+        "events:registration",
+        "events:cancel",
+        # Approved migrant associations that asked to be listed.
+        "associations:list",
+        "associations:detail",
         "account_login",
         "account_reset_password",
         "account_reset_password_done",
@@ -32,8 +53,8 @@ PUBLIC_URL_NAMES = frozenset(
         "javascript-catalog",
         # The API's documentation and schema describe the shape of the API, never its data; every data
         # endpoint still needs a token or a session (checked below).
-        "openapi-view",
-        "openapi-json",
+        "api-1.0.0:openapi-view",
+        "api-1.0.0:openapi-json",
         # Activities: the certificate check (initials only, rate-limited) and the feedback questionnaire
         # reached through a personal link (unknown tokens answer 404).
         "certificate_verify_form",
@@ -42,6 +63,9 @@ PUBLIC_URL_NAMES = frozenset(
         "feedback_thanks",
     }
 )
+# Whole namespaces that are public by design: the HSDS 3.0 API publishes the service directory as open data
+# (only public records; it has no write endpoint).
+PUBLIC_NAMESPACES = ("hsds",)
 # Static files are served by WhiteNoise outside the URLconf; they are public by nature.
 PUBLIC_PREFIXES = ("/static/",)
 
@@ -58,16 +82,28 @@ def _fill_regex(regex: str) -> str:
     return _REGEX_GROUP.sub("1", regex).replace("^", "").replace("$", "").replace("\\", "")
 
 
-def walk(patterns=None, prefix: str = ""):
-    """(url, name) for every route of the URLconf, arguments filled with dummy values."""
+def walk(patterns=None, prefix: str = "", namespace: str = ""):
+    """(url, namespaced name) for every route of the URLconf, arguments filled with dummy values.
+
+    Names carry their namespace ("portal:home", "core:home"), so allowing one app's page never allows
+    another app's page of the same name."""
     patterns = get_resolver().url_patterns if patterns is None else patterns
     for pattern in patterns:
         part = str(pattern.pattern)
         filled = _fill_regex(part) if isinstance(pattern.pattern, RegexPattern) else _fill_route(part)
         if isinstance(pattern, URLResolver):
-            yield from walk(pattern.url_patterns, prefix + filled)
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix + filled, inner)
         elif isinstance(pattern, URLPattern):
-            yield "/" + prefix + filled, pattern.name
+            yield "/" + prefix + filled, f"{namespace}{pattern.name}" if pattern.name else None
+
+
+def is_public(name: str | None, url: str) -> bool:
+    if url.startswith(PUBLIC_PREFIXES):
+        return True
+    if name is None:
+        return False
+    return name in PUBLIC_URL_NAMES or name.split(":", 1)[0] in PUBLIC_NAMESPACES
 
 
 ALL_URLS = sorted(set(walk()))
@@ -75,11 +111,20 @@ API_PREFIX = "/api/v1/"
 API_PUBLIC = {"/api/v1/openapi.json", "/api/v1/docs"}
 
 
-def test_the_walk_finds_the_workspace_and_the_api():
+def test_the_walk_finds_the_workspace_the_api_and_the_portal():
     urls = {url for url, _name in ALL_URLS}
     assert "/area-riservata/partecipanti/1/" in urls
     assert "/api/v1/participants/1" in urls
     assert "/accounts/login/" in urls
+    names = {name for _url, name in ALL_URLS}
+    assert {"portal:home", "portal:search", "core:home", "events:list"} <= names
+
+
+def test_allowing_a_portal_page_does_not_allow_a_workspace_page_of_the_same_name():
+    assert is_public("portal:home", "/")
+    assert not is_public("core:home", "/area-riservata/")
+    assert is_public("hsds:services", "/api/hsds/services")
+    assert not is_public("api-1.0.0:participants", "/api/v1/participants/")
 
 
 @pytest.mark.parametrize(("url", "name"), ALL_URLS, ids=[f"{name}:{url}" for url, name in ALL_URLS])
@@ -87,7 +132,7 @@ def test_no_url_answers_anonymous_visitors_unless_public(client, db, url, name):
     # Given no session, when the URL is fetched
     response = client.get(url)
     # Then only public pages answer 200
-    if name in PUBLIC_URL_NAMES or url.startswith(PUBLIC_PREFIXES):
+    if is_public(name, url):
         return
     assert response.status_code != 200, (
         f"{url} ({name}) answers anonymous visitors; protect it or allowlist it"
@@ -128,7 +173,20 @@ def test_the_openapi_schema_is_public_but_holds_no_records(client, db):
     assert "/api/v1/participants/" in schema["paths"]
 
 
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/password/reset/", "/jsi18n/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/ar/",
+        "/servizi/",
+        "/informazioni/",
+        "/accessibilita/",
+        "/privacy/",
+        "/accounts/login/",
+        "/accounts/password/reset/",
+        "/jsi18n/",
+    ],
+)
 def test_public_pages_answer_anonymous_visitors(client, db, path):
     assert client.get(path).status_code == 200
 

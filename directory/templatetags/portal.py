@@ -11,7 +11,10 @@ from django.contrib.staticfiles import finders
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
+
+from directory.display import localized as localize
+from directory.text import format_text
 
 register = template.Library()
 
@@ -58,3 +61,34 @@ def language_links(context):
 def tr(obj, field: str, language: str | None = None):
     """The field of a directory record in the visitor's language, falling back to the Italian."""
     return obj.translated(field, language or get_language())
+
+
+@register.filter
+def lang_attr(text):
+    """` lang="it" dir="ltr"` on the element of a text shown in Italian for want of a translation.
+
+    The direction keeps the Italian's punctuation in place on an Arabic or Urdu page."""
+    if getattr(text, "fallback", False):
+        return mark_safe(' lang="it" dir="ltr"')
+    return ""
+
+
+@register.simple_tag
+def in_italian(text):
+    """A discreet note after a text shown in Italian because it is not translated yet."""
+    if not getattr(text, "fallback", False):
+        return ""
+    # dir="auto" keeps the brackets right on an Arabic page whether or not the note is translated yet.
+    return format_html('<span class="in-italian" dir="auto">({})</span>', gettext("in Italian"))
+
+
+@register.filter
+def rich(text):
+    """A plain text written by an editor as safe HTML: paragraphs, lists, links (see directory.text)."""
+    return format_text(str(text or ""))
+
+
+@register.simple_tag
+def localized(obj, field: str, language: str | None = None):
+    """`{% localized obj "field" as t %}`: the text and whether it is the Italian fallback (`t.fallback`)."""
+    return localize(obj, field, language or get_language())

@@ -53,7 +53,10 @@ def test_editor_change_to_italian_text_outdates_its_translations(editor, own_ser
 def test_minor_edit_keeps_translations_up_to_date(editor, own_service):
     fr = translate(own_service, "description", "fr", "Un service pour les étrangers.")
     actions.update_record(
-        own_service, {"description": "Un servizio per i cittadini stranieri!"}, acting_user=editor, minor_edit=True
+        own_service,
+        {"description": "Un servizio per i cittadini stranieri!"},
+        acting_user=editor,
+        minor_edit=True,
     )
     own_service.refresh_from_db()
     assert not actions.is_outdated(fr, own_service)
@@ -68,7 +71,9 @@ def test_a_change_to_one_field_does_not_outdate_translations_of_another(editor, 
 
 
 def test_each_applied_change_is_a_numbered_version_with_a_snapshot(editor, own_service):
-    actions.update_record(own_service, {"name": "Sportello stranieri"}, acting_user=editor, note="nome ufficiale")
+    actions.update_record(
+        own_service, {"name": "Sportello stranieri"}, acting_user=editor, note="nome ufficiale"
+    )
     own_service.refresh_from_db()
     revision = Revision.objects.for_object(own_service).get(status=RevisionStatus.APPLIED)
     assert own_service.version == 2
@@ -95,7 +100,13 @@ def test_verifying_a_translation_brings_it_up_to_date(editor, own_service):
 
 def test_machine_translation_is_never_saved_as_verified(editor, own_service):
     translation = actions.save_translation(
-        own_service, "name", "ar", "مكتب الهجرة", acting_user=editor, method=TranslationMethod.MACHINE, verified=True
+        own_service,
+        "name",
+        "ar",
+        "مكتب الهجرة",
+        acting_user=editor,
+        method=TranslationMethod.MACHINE,
+        verified=True,
     )
     assert translation.verified_at is None
     assert translation.source_revision == own_service.text_revision("name")
@@ -119,7 +130,9 @@ def test_translation_of_a_bad_target_is_refused(editor, own_service, field, lang
 
 def test_translation_status_counts_per_language(editor, own_service):
     translate(own_service, "name", "fr", "Guichet immigration")
-    translate(own_service, "description", "fr", "Un service.", method=TranslationMethod.MACHINE, verified=False)
+    translate(
+        own_service, "description", "fr", "Un service.", method=TranslationMethod.MACHINE, verified=False
+    )
     actions.update_record(own_service, {"description": "Nuovo."}, acting_user=editor)
     own_service = Service.objects.prefetch_related("translations").get(pk=own_service.pk)
     [fr] = actions.translation_status(own_service, ["fr"])
@@ -206,7 +219,9 @@ def test_impossible_transition_is_refused(editor, own_service):
         actions.change_state(own_service, EditorialState.IN_REVIEW, acting_user=editor)
 
 
-def test_publishing_indexes_and_archiving_removes_from_search(editor, org_a, django_capture_on_commit_callbacks):
+def test_publishing_indexes_and_archiving_removes_from_search(
+    editor, org_a, django_capture_on_commit_callbacks
+):
     service = make_service("Consulenza legale", state=EditorialState.DRAFT, index=False)
     with django_capture_on_commit_callbacks(execute=True):
         actions.change_state(service, EditorialState.PUBLISHED, acting_user=editor)
@@ -246,7 +261,9 @@ def test_verifying_a_stale_record_makes_it_public_again(editor, settings):
     assert hidden.last_verified_at > timezone.now() - datetime.timedelta(minutes=1)
 
 
-def test_a_proposal_notifies_the_editors_and_the_decision_notifies_its_author(operator_a, editor, own_service):
+def test_a_proposal_notifies_the_editors_and_the_decision_notifies_its_author(
+    operator_a, editor, own_service
+):
     from paths.models import Notification
 
     proposal = actions.propose_change(own_service, {"name": "Sportello migranti"}, acting_user=operator_a)
@@ -268,7 +285,9 @@ def test_due_verifications_notify_editors_and_the_partner_admins_once(editor, ad
     again = notify_due_verifications()
     assert again["notifications"] == 0
     assert set(
-        Notification.objects.filter(kind="directory_verification_due").values_list("recipient__email", flat=True)
+        Notification.objects.filter(kind="directory_verification_due").values_list(
+            "recipient__email", flat=True
+        )
     ) == {editor.email, admin_a.email}
     assert first["notifications"] == 3  # the editor for both records, the partner's admin for its own
     assert not SearchEntry.objects.filter(service=hidden).exists()

@@ -107,7 +107,9 @@ def test_need_filter_includes_child_terms(housing, health):
 def test_place_filters_use_locations_and_service_areas(housing, health):
     napoli, caserta = municipality("Napoli"), municipality("Caserta")
     assert names(search.search(Filters(municipality=napoli), "it")) == ["Sportello casa"]
-    assert names(search.search(Filters(province=caserta.province), "it")) == ["Iscrizione al Servizio sanitario"]
+    assert names(search.search(Filters(province=caserta.province), "it")) == [
+        "Iscrizione al Servizio sanitario"
+    ]
     housing.service_areas.create(province=caserta.province, name="Provincia di Caserta")
     assert set(names(search.search(Filters(municipality=caserta), "it"))) == {
         "Sportello casa",
