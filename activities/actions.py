@@ -29,6 +29,7 @@ from activities.models import (
     AssessmentMoment,
     Attendance,
     AttendanceStatus,
+    Audience,
     CEFRLevel,
     Certificate,
     CertificateKind,
@@ -132,7 +133,10 @@ def close_activity(activity: Activity, *, acting_user) -> dict[str, int]:
 
 
 def places_taken(activity: Activity) -> int:
-    return activity.enrolments.filter(status__in=HOLDS_PLACE).count()
+    """Enrolments holding a place plus the people of confirmed public registrations (one capacity for both)."""
+    from activities import actions_events
+
+    return actions_events.places_used(activity)
 
 
 def _lock(activity: Activity) -> Activity:
@@ -255,6 +259,11 @@ def promote_waiting(activity: Activity) -> list[Enrolment]:
         enrolment.status = EnrolmentStatus.ENROLLED
         enrolment.status_changed_at = now
         enrolment.save(update_fields=["status", "status_changed_at"])
+    if activity.audience == Audience.PUBLIC:
+        # Places left after the enrolments go to the public waiting list (which e-mails the people moved up).
+        from activities import actions_events
+
+        actions_events.promote_waiting(activity)
     return promoted
 
 

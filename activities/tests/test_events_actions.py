@@ -416,3 +416,21 @@ def test_the_trainer_of_another_activity_cannot_check_in(event, org_a):
         actions_events.check_in(event, registration.checkin_code, acting_user=trainer)
     event.trainers.add(trainer)
     assert actions_events.check_in(event, registration.checkin_code, acting_user=trainer).checked_in_at
+
+
+def test_enrolments_and_public_registrations_share_one_capacity_and_a_withdrawal_moves_the_public_list(
+    operator_a, org_a
+):
+    from activities.models import EnrolmentStatus
+
+    activity = public_event(org_a, capacity=2)
+    enrolment = actions.enrol(activity, participant=make_participant(org_a), acting_user=operator_a)
+    first = register(activity, name="Uno", contact="uno@example.org")
+    second = register(activity, name="Due", contact="due@example.org")
+    assert enrolment.status == EnrolmentStatus.ENROLLED
+    assert first.status == RegistrationStatus.CONFIRMED
+    assert second.status == RegistrationStatus.WAITING
+
+    actions.change_enrolment_status(enrolment, EnrolmentStatus.WITHDRAWN, acting_user=operator_a)
+    second.refresh_from_db()
+    assert second.status == RegistrationStatus.CONFIRMED
