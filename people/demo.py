@@ -442,6 +442,9 @@ def seed_demo(
         from skills.demo import seed_skills  # skills profiles: interviews, claims, history, next steps
 
         result.counts.update(seed_skills(seed, size, generator.today))
+        from directory.demo import seed_directory  # portal: services, information pages, registrations
+
+        result.counts.update(seed_directory(seed, size, generator.today))
     result.elapsed = time.monotonic() - started
     return result
 
@@ -453,10 +456,12 @@ def delete_demo_data() -> dict[str, int]:
     with disable_auditlog(), transaction.atomic():
         try:
             from activities.demo import delete_activities_demo_data
+            from directory.demo import delete_directory_demo_data  # first: it points to events and logins
             from network.demo import delete_network_demo_data
             from paths.demo import delete_paths_demo_data  # what points to demo people, logins, bodies
-            from skills.demo import delete_skills_demo_data  # first: it points to assessments and goals
+            from skills.demo import delete_skills_demo_data  # then: it points to assessments and goals
 
+            delete_directory_demo_data()
             delete_skills_demo_data()
             delete_network_demo_data()
             delete_activities_demo_data()
