@@ -196,11 +196,11 @@ def test_the_language_switcher_refuses_an_external_next_url(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", [None, "operator_a"])
-def test_every_page_has_a_skip_link_main_landmark_and_language_switcher(request, persona):
+def test_every_workspace_page_has_a_skip_link_main_landmark_and_language_switcher(request, persona):
     from conftest import client_for
 
     user = request.getfixturevalue(persona) if persona else None
-    path = reverse("people:participant_list") if user else "/"
+    path = reverse("people:participant_list") if user else reverse("account_login")
     content = client_for(user).get(path).content.decode()
     assert re.search(r'<a[^>]+href="#main"', content), "skip link to #main"
     assert content.index('href="#main"') < content.index("<header"), "the skip link comes first"
@@ -208,6 +208,17 @@ def test_every_page_has_a_skip_link_main_landmark_and_language_switcher(request,
     assert f'action="{reverse("set_language")}"' in content
     assert re.search(r'<select[^>]+name="language"', content)
     assert 'lang="ar"' in content, "each language is named in its own language"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/ar/servizi/", "/ur/informazioni/"])
+def test_every_portal_page_has_a_skip_link_main_landmark_and_language_links(client, path):
+    content = client.get(path).content.decode()
+    assert content.index('href="#main"') < content.index("<header"), "the skip link comes first"
+    assert re.search(r'<main[^>]+id="main"', content)
+    for code, _name in settings.LANGUAGES:
+        assert f'hreflang="{code}"' in content, code
+    assert 'lang="ur"' in content and 'lang="zh-hans"' in content, "each language is named in its own language"
 
 
 @pytest.mark.django_db
