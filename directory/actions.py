@@ -150,8 +150,21 @@ def _desk_url(obj) -> str:
 
 
 def _after_change(obj):
+    """Re-index the services whose searchable text `obj` is part of (after the transaction commits)."""
+    from directory.models import Location, TaxonomyTerm
+
     if isinstance(obj, Service):
-        transaction.on_commit(lambda: search.index_service(obj.pk))
+        service_ids = [obj.pk]
+    elif isinstance(obj, TaxonomyTerm):
+        service_ids = list(obj.services.values_list("pk", flat=True))
+    elif isinstance(obj, Location):
+        service_ids = list(obj.service_at_locations.values_list("service_id", flat=True))
+    elif getattr(obj, "service_id", None):
+        service_ids = [obj.service_id]
+    else:
+        return
+    for service_id in dict.fromkeys(service_ids):
+        transaction.on_commit(lambda pk=service_id: search.index_service(pk))
 
 
 # --- editing ---------------------------------------------------------------------------------------------

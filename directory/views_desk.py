@@ -13,6 +13,7 @@ Parts of a service, translations and information pages/languages/needs have thei
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
@@ -22,6 +23,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +32,7 @@ from core.scoping import active_membership, require_permission
 from directory import actions, desk
 from directory.forms import RejectProposalForm, ServiceFilterForm, ServiceForm, add_action_errors
 from directory.models import (
+    WEEKDAYS,
     Article,
     DirectoryOrganization,
     EditorialState,
@@ -148,13 +151,23 @@ def dashboard(request):
         ),
         "proposal_count": proposals.count(),
         "proposals": pending,
-        "outdated_services": Service.objects.filter(desk.service_has_outdated()).count(),
+        "outdated_services": Service.objects.filter(desk.service_outdated_q()).count(),
         "outdated_articles": desk.records_with_outdated(Article) if is_editor else 0,
         "outdated_needs": desk.records_with_outdated(TaxonomyTerm),
         "states": EditorialState,
     }
     published, coverage = desk.translation_coverage()
-    context.update({"published_count": published, "coverage": coverage})
+    context.update(
+        {
+            "published_count": published,
+            "coverage": coverage,
+            "recently_verified": published - context["stale_count"],
+            "recently_verified_share": 100 * (published - context["stale_count"]) / published
+            if published
+            else 0,
+            "verify_months": settings.DIRECTORY_VERIFY_MONTHS,
+        }
+    )
     if actions.can_propose(user) and organisation_id:
         mine = Service.objects.filter(organization__network_organisation_id=organisation_id)
         context["own_services"] = list(
@@ -196,7 +209,7 @@ def filtered_services(form: ServiceFilterForm, user):
     elif data["stale"] == "hidden":
         qs = qs.hidden_as_stale()
     if data["outdated"]:
-        qs = qs.filter(desk.service_has_outdated())
+        qs = qs.filter(desk.service_outdated_q())
     if data["proposals"]:
         qs = qs.filter(Exists(_pending_for_service()))
     if data.get("mine"):
@@ -241,10 +254,9 @@ def service_list(request):
     page = Paginator(qs.order_by(*SORTS[sort]), PAGE_SIZE).get_page(request.GET.get("page"))
     flag_before, hide_before = Service.verification_cutoffs()
     organisation_id = user_organisation_id(user)
+    on_page = [service.pk for service in page.object_list]
     outdated_ids = set(
-        Service.objects.filter(pk__in=[s.pk for s in page.object_list])
-        .filter(desk.service_has_outdated())
-        .values_list("pk", flat=True)
+        Service.objects.filter(desk.service_outdated_q(among=on_page)).values_list("pk", flat=True)
     )
     for service in page.object_list:
         service.is_own = organisation_id and service.organization.network_organisation_id == organisation_id
@@ -417,6 +429,8 @@ def service_detail(request, pk):
     is_editor = actions.can_edit_directly(user)
     can_propose = actions.can_propose(user, service)
     languages = desk.content_languages()
+    for schedule in service.schedules.all():
+        schedule.day_names = ", ".join(str(WEEKDAYS_ABBR[WEEKDAYS.index(day)]) for day in schedule.days())
     proposals = list(
         Revision.objects.for_object(service)
         .filter(status__in=[RevisionStatus.PENDING, RevisionStatus.REJECTED])

@@ -292,3 +292,26 @@ def test_due_verifications_notify_editors_and_the_partner_admins_once(editor, ad
     assert first["notifications"] == 3  # the editor for both records, the partner's admin for its own
     assert not SearchEntry.objects.filter(service=hidden).exists()
     assert SearchEntry.objects.filter(service=stale).exists()
+
+
+def test_translating_a_need_or_a_document_reindexes_the_services_that_carry_it(
+    editor, own_service, django_capture_on_commit_callbacks
+):
+    from directory.models import TaxonomyTerm
+    from directory.tests.factories import need
+
+    document = own_service.required_documents.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.save_translation(document, "document", "uk", "Закордонний паспорт", acting_user=editor)
+    assert search_normalise("Закордонний") in SearchEntry.objects.get(service=own_service, language="uk").body
+    term = TaxonomyTerm.objects.get(pk=need("residence-permit").pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.save_translation(term, "name", "bn", "থাকার অনুমতি নতুন", acting_user=editor)
+    entry = SearchEntry.objects.get(service=own_service, language="bn")
+    assert search_normalise("থাকার অনুমতি নতুন") in entry.body
+
+
+def search_normalise(text):
+    from directory.search import normalise
+
+    return normalise(text)
