@@ -47,6 +47,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_esco()
 
 
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """Each test starts in Italian: a request in another language must not leak into the next test's reverse()."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def reference_data(django_db_blocker):
     """For transactional tests: load the reference data again if an earlier one flushed it."""

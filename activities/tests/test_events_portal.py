@@ -103,7 +103,7 @@ def test_the_calendar_shows_places_left_and_full_events(client, org_a, event):
     full = public_event(org_a, title="Pieno", capacity=1)
     register(full)
     register(event)
-    page = client.get(url("events:list")).content.decode()
+    page = client.get(url("events:list", language="en")).content.decode()
     assert "2 places left" in page
     assert "Full: join the waiting list" in page
 
@@ -129,11 +129,11 @@ def test_views_are_counted_without_any_visitor_data(client, event):
 
 
 def test_the_event_page_shows_dates_venue_organiser_and_places(client, event, org_a):
-    response = client.get(url("events:detail", event.pk))
+    response = client.get(url("events:detail", event.pk, language="en"))
     page = response.content.decode()
     assert response.status_code == 200
     assert "Piazza Dante" in page and org_a.name in page and "3 places left" in page
-    assert url("events:register", event.pk) in page
+    assert url("events:register", event.pk, language="en") in page
 
 
 @pytest.mark.parametrize("audience", [Audience.PARTICIPANTS, Audience.OPERATORS, Audience.ASSOCIATIONS])
@@ -149,8 +149,10 @@ def test_a_past_event_is_shown_with_registration_closed(client, org_a):
     past = public_event(
         org_a, start_date=TODAY - datetime.timedelta(days=3), end_date=TODAY - datetime.timedelta(days=1)
     )
-    assert "registration is closed" in client.get(url("events:detail", past.pk)).content.decode()
-    closed = client.get(url("events:register", past.pk))
+    assert (
+        "registration is closed" in client.get(url("events:detail", past.pk, language="en")).content.decode()
+    )
+    closed = client.get(url("events:register", past.pk, language="en"))
     assert closed.status_code == 200 and "Registration closed" in closed.content.decode()
     response = client.post(url("events:register", past.pk), form_data())
     assert response.status_code == 400
@@ -159,7 +161,10 @@ def test_a_past_event_is_shown_with_registration_closed(client, org_a):
 
 def test_a_cancelled_event_says_so_and_takes_no_registration(client, org_a):
     cancelled = public_event(org_a, status=ActivityStatus.CANCELLED)
-    assert "This event has been cancelled." in client.get(url("events:detail", cancelled.pk)).content.decode()
+    # The Italian page (the default language) shows the translated notice.
+    assert (
+        "Questo evento è stato annullato." in client.get(url("events:detail", cancelled.pk)).content.decode()
+    )
     assert client.post(url("events:register", cancelled.pk), form_data()).status_code == 404
     assert not PublicRegistration.objects.exists()
 
@@ -196,8 +201,13 @@ def test_registering_saves_the_registration_and_shows_the_codes_without_a_cookie
 
 def test_registering_when_full_puts_the_visitor_on_the_waiting_list(client, event):
     register(event, people=3, contact="first@example.org")
-    assert "Join the waiting list" in client.get(url("events:register", event.pk)).content.decode()
-    response = client.post(url("events:register", event.pk), form_data(people="1"), follow=True)
+    assert (
+        "Join the waiting list"
+        in client.get(url("events:register", event.pk, language="en")).content.decode()
+    )
+    response = client.post(
+        url("events:register", event.pk, language="en"), form_data(people="1"), follow=True
+    )
     assert PublicRegistration.objects.get(contact="amina@example.org").status == RegistrationStatus.WAITING
     assert "On the waiting list" in response.content.decode()
 
@@ -321,13 +331,14 @@ def test_cancelling_asks_for_confirmation_then_frees_the_place_for_the_waiting_l
 ):
     first = register(event, people=3)
     waiting = register(event, contact="youssef@example.org")
-    confirm = client.get(url("events:cancel", first.cancel_token))
+    confirm = client.get(url("events:cancel", first.cancel_token, language="en"))
     assert confirm.status_code == 200 and not confirm.cookies
     first.refresh_from_db()
     assert first.status == RegistrationStatus.CONFIRMED  # GET changes nothing
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url("events:cancel", first.cancel_token), {portal_forms.TOKEN_FIELD: token("event-cancel")}
+            url("events:cancel", first.cancel_token, language="en"),
+            {portal_forms.TOKEN_FIELD: token("event-cancel")},
         )
     assert response.status_code == 302 and response["Location"].endswith("?done=cancelled")
     assert not response.cookies
@@ -337,7 +348,9 @@ def test_cancelling_asks_for_confirmation_then_frees_the_place_for_the_waiting_l
     assert waiting.status == RegistrationStatus.CONFIRMED
     assert [m.to for m in mailoutbox] == [["youssef@example.org"]]
     page = client.get(response["Location"]).content.decode()
-    assert "has been cancelled" in page and url("events:cancel", first.cancel_token) not in page
+    assert (
+        "has been cancelled" in page and url("events:cancel", first.cancel_token, language="en") not in page
+    )
 
 
 def test_cancelling_without_a_valid_form_token_changes_nothing(client, event):

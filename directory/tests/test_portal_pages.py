@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from directory.models import EditorialState, Phone, ServiceStatus, TranslationMethod
 from directory.tests.factories import make_article, make_service, need, translate
@@ -168,7 +168,7 @@ def test_a_machine_translation_not_yet_verified_is_labelled_as_such(client):
     translate(service, "name", "fr", "Cours d'italien", method=TranslationMethod.MACHINE, verified=False)
     html = client.get(f"/fr/servizi/{service.pk}/").content.decode()
     assert "translation-status state-machine" in html
-    assert "Machine translation, not yet verified." in html
+    assert "Traduction automatique, pas encore vérifiée." in html  # the French page, in French
 
 
 def test_a_translation_older_than_the_italian_text_is_flagged_as_outdated(client, service):
@@ -176,7 +176,7 @@ def test_a_translation_older_than_the_italian_text_is_flagged_as_outdated(client
     service.save(update_fields=["text_revisions"])
     html = client.get(f"/ar/servizi/{service.pk}/").content.decode()
     assert "translation-status state-outdated" in html
-    assert "The Italian text changed after this translation" in html
+    assert "تغيّر النص الإيطالي بعد هذه الترجمة: راجع النسخة الإيطالية." in html  # the Arabic page, in Arabic
 
 
 @pytest.mark.parametrize(
@@ -205,7 +205,7 @@ def test_a_temporarily_closed_service_stays_visible_with_a_notice(client, servic
     service.status = ServiceStatus.TEMPORARILY_CLOSED
     service.save()
     html = client.get(f"/servizi/{service.pk}/").content.decode()
-    assert "This service is temporarily closed." in html
+    assert "Questo servizio è temporaneamente chiuso." in html  # the Italian page, in Italian
 
 
 def test_the_service_page_shows_the_alert_box(client, service):
@@ -280,7 +280,7 @@ def test_the_accessibility_statement_has_a_feedback_mechanism(client, settings):
 
 
 def test_the_privacy_page_says_what_is_stored(client):
-    html = client.get("/privacy/").content.decode()
+    html = client.get("/en/privacy/").content.decode()
     assert "no cookies" in html.lower()
     assert "per day and per language" in html
 
@@ -352,7 +352,9 @@ def test_service_page_shows_approved_opinions_only_from_five_answers_up(client):
     ServiceFeedback.objects.create(
         service=service, language="it", useful="no", could_access="no", wait_time="months", comment="pending"
     )
-    content = client.get(service.get_absolute_url()).content.decode()
+    with translation.override("en"):
+        english_url = service.get_absolute_url()
+    content = client.get(english_url).content.decode()
     assert "8 opinions checked by the editorial staff" in content
     assert "<td>fewer than 5</td>" in content  # the two "no" answers
     assert "pending" not in content

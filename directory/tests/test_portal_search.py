@@ -159,13 +159,13 @@ def test_open_now_on_a_saturday_morning_keeps_the_saturday_course(client, direct
 def test_a_service_by_appointment_only_is_never_open_now_but_says_so(client, directory, monkeypatch):
     _freeze(monkeypatch, _this_week(2, 10))
     assert "Iscrizione al Servizio sanitario" not in found(client.get("/servizi/", {"open_now": "on"}))
-    html = client.get("/servizi/", {"need": "health"}).content.decode()
+    html = client.get("/en/servizi/", {"need": "health"}).content.decode()
     assert "By appointment only" in html
 
 
 def test_the_card_shows_todays_hours_and_how_to_access(client, directory, monkeypatch):
     _freeze(monkeypatch, _this_week(0, 15))
-    html = client.get("/servizi/", {"q": "permesso"}).content.decode()
+    html = client.get("/en/servizi/", {"q": "permesso"}).content.decode()
     assert "09:00 – 13:00" in html
     assert "Closed now" in html
     assert "Passaporto" in html  # documents to bring
@@ -175,7 +175,7 @@ def test_the_card_shows_todays_hours_and_how_to_access(client, directory, monkey
 def test_a_shared_position_sorts_by_distance_and_shows_it(client):
     make_service("Lontano", town="Salerno", latitude=40.6824, longitude=14.7681)
     make_service("Vicino", town="Napoli", latitude=40.8518, longitude=14.2681)
-    response = client.get("/servizi/", {"near": "40.85,14.27"})
+    response = client.get("/en/servizi/", {"near": "40.85,14.27"})
     assert found(response) == ["Vicino", "Lontano"]
     assert "km away" in response.content.decode()
 
@@ -236,14 +236,15 @@ def test_bad_filter_values_never_fail_the_page(client, directory, params):
 def test_an_unknown_town_gets_a_friendly_message_and_suggestions(client, directory):
     response = client.get("/servizi/", {"municipality": "Salernoo", "need": "italian-courses"})
     html = response.content.decode()
-    assert "We could not find a town called “Salernoo” in Campania." in html
+    # The Italian page (the default language) says it in Italian, with the name the visitor typed.
+    assert "Non abbiamo trovato un comune chiamato “Salernoo” in Campania." in html
     assert 'href="/servizi/?need=italian-courses&amp;municipality=Salerno"' in html
     # The other filters still apply.
     assert found(response) == ["Corso di italiano per adulti"]
 
 
 def test_a_town_outside_the_chosen_province_wins_and_says_so(client, directory):
-    response = client.get("/servizi/", {"municipality": "Salerno", "province": "NA"})
+    response = client.get("/en/servizi/", {"municipality": "Salerno", "province": "NA"})
     assert found(response) == ["Corso di italiano per adulti"]
     assert "Salerno is in the province of Salerno" in response.content.decode()
 
