@@ -5,6 +5,8 @@ Targets (issue 2): campania seed < 120 s; participant list and API list with a c
 Targets (issue 3): timeline, referral queues and caseload under 10 concurrent users, p95 < 150 ms, served
 by gunicorn like production (bench/load.py says how the load is made).
 Targets (issue 6): ESCO search-as-you-type and matching hints p95 < 100 ms (bench/bench_skills.py).
+Targets (issue 7): directory search p95 < 30 ms at 10,000 services in 8 languages on SQLite and PostgreSQL;
+a portal page < 200 KB transferred on first visit, fonts included (bench/bench_directory.py).
 """
 
 import json
@@ -212,6 +214,9 @@ def main() -> None:
     import bench_skills  # bench/bench_skills.py (issue 6): ESCO search, hints, exports, completeness, overview
 
     activity_lines += ["", *bench_skills.run(results)]
+    import bench_directory  # bench/bench_directory.py (issue 7): portal search at 10,000 services, page weight
+
+    activity_lines += ["", *bench_directory.run(results)]
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2, default=str))
     lines = [
         f"# Benchmark — dataset `{SIZE}` ({results['participants']} participants), {results['machine']['cpus']} CPUs",
