@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import (
     Case,
-    Exists,
     F,
     FloatField,
     IntegerField,
@@ -258,43 +257,51 @@ def open_schedules(moment: datetime.datetime):
 
 
 def apply_filters(services, filters: Filters, now=None):
+    """Narrow `services` with non-correlated `IN (subquery)` conditions: each subquery runs once over its own
+    indexed table, instead of once per service as a correlated EXISTS would (decision 0009, `make bench`)."""
+    Attribute = Service.terms.through
+    Area = Service.service_areas.rel.related_model
+    Language = Service.languages.rel.related_model
     if filters.need is not None:
         services = services.filter(
-            Exists(
-                Service.terms.through.objects.filter(service=OuterRef("pk")).filter(
-                    Q(taxonomy_term=filters.need) | Q(taxonomy_term__parent=filters.need)
-                )
-            )
+            pk__in=Attribute.objects.filter(
+                Q(taxonomy_term=filters.need) | Q(taxonomy_term__parent=filters.need)
+            ).values("service_id")
         )
     if filters.municipality is not None:
         m = filters.municipality
         services = services.filter(
-            Exists(ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__municipality=m))
-            | Exists(
-                Service.service_areas.rel.related_model.objects.filter(service=OuterRef("pk")).filter(
+            Q(pk__in=ServiceAtLocation.objects.filter(location__municipality=m).values("service_id"))
+            | Q(
+                pk__in=Area.objects.filter(
                     Q(municipality=m) | Q(province_id=m.province_id) | Q(whole_region=True)
-                )
+                ).values("service_id")
             )
         )
     elif filters.province is not None:
         p = filters.province
         services = services.filter(
-            Exists(
-                ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__municipality__province=p)
-            )
-            | Exists(
-                Service.service_areas.rel.related_model.objects.filter(service=OuterRef("pk")).filter(
-                    Q(province=p) | Q(municipality__province=p) | Q(whole_region=True)
+            Q(
+                pk__in=ServiceAtLocation.objects.filter(location__municipality__province=p).values(
+                    "service_id"
                 )
+            )
+            | Q(
+                pk__in=Area.objects.filter(
+                    Q(province=p) | Q(municipality__province=p) | Q(whole_region=True)
+                ).values("service_id")
             )
         )
     if filters.language_spoken:
         code = filters.language_spoken
-        Language = Service.languages.rel.related_model
         services = services.filter(
-            Exists(Language.objects.filter(service=OuterRef("pk"), code=code))
-            | Exists(
-                Language.objects.filter(code=code, location__service_at_locations__service=OuterRef("pk"))
+            Q(pk__in=Language.objects.filter(code=code, service__isnull=False).values("service_id"))
+            | Q(
+                pk__in=ServiceAtLocation.objects.filter(
+                    location_id__in=Language.objects.filter(code=code, location__isnull=False).values(
+                        "location_id"
+                    )
+                ).values("service_id")
             )
         )
     if filters.free_only:
@@ -302,9 +309,19 @@ def apply_filters(services, filters: Filters, now=None):
     if filters.open_now:
         schedules = open_schedules(now or timezone.now())
         services = services.filter(
-            Exists(schedules.filter(service=OuterRef("pk")))
-            | Exists(schedules.filter(service_at_location__service=OuterRef("pk")))
-            | Exists(schedules.filter(location__service_at_locations__service=OuterRef("pk")))
+            Q(pk__in=schedules.filter(service__isnull=False).values("service_id"))
+            | Q(
+                pk__in=ServiceAtLocation.objects.filter(
+                    pk__in=schedules.filter(service_at_location__isnull=False).values(
+                        "service_at_location_id"
+                    )
+                ).values("service_id")
+            )
+            | Q(
+                pk__in=ServiceAtLocation.objects.filter(
+                    location_id__in=schedules.filter(location__isnull=False).values("location_id")
+                ).values("service_id")
+            )
         )
     return services
 
@@ -331,9 +348,14 @@ def search(
         for token in result.tokens:
             score = score + Case(When(name__contains=token, then=Value(3)), default=Value(0))
             score = score + Case(When(name__startswith=token, then=Value(2)), default=Value(0))
-        entries = entries.annotate(score=score)
-        ordered = entries.order_by("-score", "name").values_list("service_id", flat=True)
-        result.total = entries.count()
+        # One scan: ids and scores of every match, ranked here (a count and a second ordered scan would read
+        # the text twice).
+        rows = sorted(
+            entries.annotate(score=score).values_list("service_id", "score", "name"),
+            key=lambda row: (-row[1], row[2]),
+        )
+        ordered = [row[0] for row in rows]
+        result.total = len(rows)
     else:
         ordered = services.order_by("name").values_list("pk", flat=True)
         result.total = services.count()
@@ -345,7 +367,7 @@ def search(
             .order_by("d")
             .values("d")[:1]
         )
-        matching = Service.objects.filter(pk__in=ordered.order_by()) if result.tokens else services
+        matching = Service.objects.filter(pk__in=entries.values("service_id")) if result.tokens else services
         ordered = (
             matching.annotate(distance=Cast(Subquery(nearest), FloatField()))
             .order_by(F("distance").asc(nulls_last=True), "name")
@@ -355,11 +377,64 @@ def search(
     result.page = min(max(1, page), result.pages)
     start = (result.page - 1) * page_size
     ids = list(ordered[start : start + page_size])
-    by_id = {service.pk: service for service in with_card_data(Service.objects.filter(pk__in=ids), language)}
+    by_id = {service.pk: service for service in card_services(ids, language)}
     result.services = [by_id[pk] for pk in ids if pk in by_id]
     if filters.near is not None:
         result.distances = distances_km(result.services, filters.near)
     return result
+
+
+def card_services(ids, language: str) -> list[Service]:
+    """The services a result page shows, with their parts, and their translations in `language` attached in
+    one query (a translation prefetch per level costs more than the rows it reads)."""
+    services = list(
+        Service.objects.filter(pk__in=ids)
+        .select_related("organization")
+        .prefetch_related(
+            "terms",
+            "required_documents",
+            "schedules",
+            "languages",
+            Prefetch(
+                "service_at_locations",
+                queryset=ServiceAtLocation.objects.select_related(
+                    "location__municipality__province"
+                ).prefetch_related("location__addresses", "location__schedules", "schedules"),
+            ),
+        )
+    )
+    attach_translations(services, language)
+    return services
+
+
+def _loaded_objects(roots):
+    """Every model instance reachable from `roots` through already loaded relations (no query)."""
+    seen: dict[int, object] = {}
+    stack = list(roots)
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen[id(obj)] = obj
+        for cached in getattr(obj, "_prefetched_objects_cache", {}).values():
+            stack.extend(cached)
+        stack.extend(value for value in obj._state.fields_cache.values() if value is not None)
+    return seen.values()
+
+
+def attach_translations(roots, language: str) -> None:
+    """Give every translatable record loaded under `roots` its translations in `language`, in one query."""
+    from directory.models import Translatable
+
+    objects = [obj for obj in _loaded_objects(roots) if isinstance(obj, Translatable)]
+    rows: dict = {}
+    if language != ITALIAN and objects:
+        for translation in Translation.objects.filter(
+            language=language, object_id__in={obj.pk for obj in objects}
+        ):
+            rows.setdefault(translation.object_id, []).append(translation)
+    for obj in objects:
+        obj._translation_rows_cache = rows.get(obj.pk, [])
 
 
 def translations_in(language: str):
