@@ -99,7 +99,11 @@ class Translation(models.Model):
                 fields=["content_type", "object_id", "field", "language"], name="translation_unique"
             )
         ]
-        indexes = [models.Index(fields=["content_type", "language"])]
+        indexes = [
+            models.Index(fields=["content_type", "language"]),
+            # The portal reads one page's records in one language: by object, not by type.
+            models.Index(fields=["object_id", "language"], name="translation_object_language"),
+        ]
 
     def __str__(self):
         return f"{self.field} [{self.language}]"

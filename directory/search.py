@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import (
     Case,
@@ -172,6 +173,10 @@ def _translation_rows(services) -> dict:
     return rows
 
 
+def _INDEXED_TYPES():
+    return list(ContentType.objects.get_for_models(Service, TaxonomyTerm, RequiredDocument).values())
+
+
 def active_languages() -> list[str]:
     return list(ContentLanguage.objects.filter(is_active=True).values_list("code", flat=True)) or [ITALIAN]
 
@@ -263,10 +268,12 @@ def apply_filters(services, filters: Filters, now=None):
     Area = Service.service_areas.rel.related_model
     Language = Service.languages.rel.related_model
     if filters.need is not None:
+        term_ids = [
+            filters.need.pk,
+            *TaxonomyTerm.objects.filter(parent=filters.need).values_list("pk", flat=True),
+        ]
         services = services.filter(
-            pk__in=Attribute.objects.filter(
-                Q(taxonomy_term=filters.need) | Q(taxonomy_term__parent=filters.need)
-            ).values("service_id")
+            pk__in=Attribute.objects.filter(taxonomy_term_id__in=term_ids).values("service_id")
         )
     if filters.municipality is not None:
         m = filters.municipality
@@ -429,8 +436,9 @@ def attach_translations(roots, language: str) -> None:
     objects = [obj for obj in _loaded_objects(roots) if isinstance(obj, Translatable)]
     rows: dict = {}
     if language != ITALIAN and objects:
+        # By object and language (index `translation_object_language`); ids are UUIDs, unique across types.
         for translation in Translation.objects.filter(
-            language=language, object_id__in={obj.pk for obj in objects}
+            object_id__in={obj.pk for obj in objects}, language=language
         ):
             rows.setdefault(translation.object_id, []).append(translation)
     for obj in objects:

@@ -218,7 +218,9 @@ def test_every_portal_page_has_a_skip_link_main_landmark_and_language_links(clie
     assert re.search(r'<main[^>]+id="main"', content)
     for code, _name in settings.LANGUAGES:
         assert f'hreflang="{code}"' in content, code
-    assert 'lang="ur"' in content and 'lang="zh-hans"' in content, "each language is named in its own language"
+    assert 'lang="ur"' in content and 'lang="zh-hans"' in content, (
+        "each language is named in its own language"
+    )
 
 
 @pytest.mark.django_db
