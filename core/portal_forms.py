@@ -12,7 +12,8 @@ instead, which refuses a post unless:
   most `MAX_AGE_SECONDS` (a page left open for longer is reloaded);
 - the honeypot field, hidden from people, is empty;
 - the client address made fewer than `settings.PORTAL_FORM_RATE_LIMIT` posts in the current hour. The address
-  lives only in the key of a shared-cache counter that expires with the window: it is never stored elsewhere.
+  is only hashed (keyed) into the key of a shared-cache counter that expires with the window: it is never
+  stored.
 
 A refusal is a short page in the visitor's language with status 400 (or 429 with Retry-After), never a 500,
 and the view is not called, so nothing is saved.
@@ -21,6 +22,8 @@ and the view is not called, so nothing is saved.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import secrets
 import time
 from urllib.parse import urlsplit
@@ -113,7 +116,11 @@ def over_rate_limit(request, scope: str, limit: int, window_seconds: int) -> boo
     The counter lives in the shared (database) cache and expires with the window.
     """
     window = int(time.time() // window_seconds)
-    key = f"portal-form:{scope}:{client_address(request)}:{window}"
+    # A keyed digest, not the address itself, even in the short-lived cache row.
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), client_address(request).encode(), hashlib.sha256
+    ).hexdigest()
+    key = f"portal-form:{scope}:{digest[:32]}:{window}"
     cache.add(key, 0, window_seconds)
     try:
         count = cache.incr(key)

@@ -167,8 +167,15 @@ def test_the_rate_limit_counts_in_the_shared_cache_and_keeps_no_address_elsewher
 
     client = Client(REMOTE_ADDR="203.0.113.77")
     client.post(feedback_url(service), answers())
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
     window = int(time.time() // portal_forms.RATE_WINDOW_SECONDS)
-    assert cache.get(f"portal-form:{PURPOSE}:203.0.113.77:{window}") == 1
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"203.0.113.77", hashlib.sha256).hexdigest()[:32]
+    assert cache.get(f"portal-form:{PURPOSE}:{digest}:{window}") == 1
+    assert cache.get(f"portal-form:{PURPOSE}:203.0.113.77:{window}") is None  # not even in the cache key
     assert "203.0.113.77" not in str(list(ServiceFeedback.objects.values()))
 
 
