@@ -5,7 +5,6 @@ Chinese, Bengali and Urdu translate every string shown on the public portal; the
 those languages. Every translation keeps the placeholders of its source text.
 """
 
-import ast
 import re
 from pathlib import Path
 
@@ -61,18 +60,20 @@ def _catalogue(lang):
     return polib.pofile(str(ROOT / f"locale/{lang}/LC_MESSAGES/django.po"))
 
 
-def _choice_line_ranges():
-    ranges = {}
-    for path, names in PORTAL_CHOICES.items():
-        tree = ast.parse((ROOT / path).read_text())
-        found = [
-            (node.lineno, node.end_lineno)
-            for node in tree.body
-            if isinstance(node, ast.ClassDef) and node.name in names
-        ]
-        assert len(found) == len(names), (path, names)
-        ranges[path] = found
-    return ranges
+def _choice_labels() -> set[str]:
+    """The msgids of the model choice labels the portal shows, read from the classes themselves (not from
+    the catalogue's line numbers, which go stale whenever a model file changes)."""
+    import importlib
+
+    from django.utils import translation
+
+    labels = set()
+    with translation.override(None):  # no catalogue: a lazy label reads as its msgid
+        for path, names in PORTAL_CHOICES.items():
+            module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
+            for name in names:
+                labels.update(str(label) for _value, label in getattr(module, name).choices)
+    return labels
 
 
 def _is_portal_path(path):
@@ -80,15 +81,12 @@ def _is_portal_path(path):
 
 
 def _portal_entries(po):
-    ranges = _choice_line_ranges()
+    labels = _choice_labels()
     for entry in po:
         if entry.obsolete:
             continue
-        for path, line in entry.occurrences:
-            in_choices = any(start <= int(line or 0) <= end for start, end in ranges.get(path, ()))
-            if _is_portal_path(path) or in_choices:
-                yield entry
-                break
+        if entry.msgid in labels or any(_is_portal_path(path) for path, _line in entry.occurrences):
+            yield entry
 
 
 def test_italian_catalogue_has_no_untranslated_or_fuzzy_entry():
