@@ -41,7 +41,6 @@ from directory.models import (
     ITALIAN,
     WEEKDAYS,
     ContentLanguage,
-    EditorialState,
     RequiredDocument,
     Schedule,
     SearchEntry,
@@ -207,12 +206,6 @@ def rebuild_index(batch_size: int = 500) -> int:
         SearchEntry.objects.bulk_create(entries, batch_size=1000)
         total += len(entries)
     return total
-
-
-def update_term_texts(term: TaxonomyTerm) -> None:
-    """A need's name changed: the entries of its services carry the old name."""
-    for service_id in term.services.values_list("pk", flat=True):
-        transaction.on_commit(lambda pk=service_id: index_service(pk))
 
 
 # --- querying ---------------------------------------------------------------------------------------------
@@ -509,10 +502,11 @@ def is_open_now(service: Service, now=None) -> bool | None:
 
 
 __all__ = [
-    "EditorialState",
     "Filters",
     "SearchResult",
     "apply_filters",
+    "attach_translations",
+    "card_services",
     "index_service",
     "is_open_now",
     "normalise",
