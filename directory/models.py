@@ -895,6 +895,9 @@ class SearchEntry(models.Model):
     language = models.CharField(max_length=12)
     name = models.TextField()
     body = models.TextField()
+    # A copy of the service's last verification, so the portal's "verified recently enough" test reads the
+    # entry alone (the cut-off moves with time and settings, so it is applied when searching, not indexing).
+    verified_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["service", "language"], name="search_entry_unique")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from conftest import municipality
@@ -180,3 +181,40 @@ def test_normalise_folds_case_accents_and_arabic_variants():
     assert search.normalise("Perché  ÈCCO!") == "perche ecco"
     assert search.normalise("أحمد") == search.normalise("احمد")
     assert search.tokens("a il permesso") == ["il", "permesso"]
+
+
+def test_normalise_keeps_indic_vowel_signs_inside_words():
+    # "া" and "ে" are spacing combining marks: a Bengali word must not break on them.
+    assert len(search.normalise("বসবাসের অনুমতিপত্র").split()) == 2
+    assert search.tokens("বাসা") == ["বাসা"]
+
+
+def test_a_service_that_falls_past_the_verification_cutoff_disappears_without_reindexing():
+    make_service("Verificato da poco", verified_days_ago=30)
+    now = timezone.now()
+    assert names(search.search(Filters(query="verificato"), "it", now=now)) == ["Verificato da poco"]
+    # Fifteen months on, nobody has verified it again: hidden, although its entries are still there.
+    later = now + datetime.timedelta(days=470)
+    assert SearchEntry.objects.exists()
+    assert search.search(Filters(query="verificato"), "it", now=later).total == 0
+    assert search.search(Filters(), "it", now=later).total == 0
+
+
+def test_one_query_counts_and_pages_the_matches(django_assert_num_queries):
+    for n in range(25):
+        make_service(f"Corso {n:02d}")
+    with django_assert_num_queries(1):
+        entries = search.matching_entries(Filters(query="corso"), "it", ["corso"])
+        assert entries.count() == 25
+    second = search.search(Filters(query="corso"), "it", page=2)
+    assert second.total == 25 and names(second) == [f"Corso {n:02d}" for n in range(20, 25)]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="row placement is SQLite's table order")
+def test_on_sqlite_each_language_has_its_own_block_of_ids(housing, health):
+    search.index_service(housing.pk)  # re-indexing appends inside the blocks
+    blocks = {}
+    for pk, language in SearchEntry.objects.values_list("pk", "language"):
+        blocks.setdefault(language, set()).add(pk >> 40)
+    assert all(len(block) == 1 for block in blocks.values())
+    assert len({next(iter(block)) for block in blocks.values()}) == len(blocks)
