@@ -79,6 +79,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "directory.moderate": frozenset({Role.EDITOR, Role.REGIONAL_COORDINATOR}),
     "portal.usage": frozenset({Role.EDITOR, Role.REGIONAL_COORDINATOR, Role.MONITORING_OFFICER}),
     "event.checkin": frozenset(_CASEWORK | {Role.TRAINER, Role.REGIONAL_COORDINATOR}),
+    # Monitoring and FAMI reporting (issue 8). The Region sees the whole network; an organisation's admin,
+    # operators and viewers see their own organisation's figures. Monitoring officers get controlled figures
+    # (disclosure control) and no lists of people; the drill-down to people follows participant.view.
+    "monitoring.view": frozenset(_CASEWORK | {Role.VIEWER} | REGIONAL_ROLES),
+    "monitoring.network": frozenset(REGIONAL_ROLES),
+    "monitoring.manage": frozenset({Role.REGIONAL_COORDINATOR}),
+    "monitoring.workbook": frozenset({Role.REGIONAL_COORDINATOR, Role.MONITORING_OFFICER}),
 }
 
 

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "activities",
     "skills",
     "directory",
+    "monitoring",
     "api",
 ]
 
@@ -321,3 +322,8 @@ PORTAL_ACCESSIBILITY_EMAIL = env_str("PORTAL_ACCESSIBILITY_EMAIL", "accessibilit
 PORTAL_PRIVACY_EMAIL = env_str("PORTAL_PRIVACY_EMAIL", "privacy@interazioni.example.org")
 # Anonymous portal forms (service feedback, event registration): submissions per address per hour.
 PORTAL_FORM_RATE_LIMIT = env_int("PORTAL_FORM_RATE_LIMIT", 10)
+
+# --- Monitoring (issue 8) -------------------------------------------------------------------------------
+# The whole project's period, for "whole project" targets and the forecast at the current pace.
+MONITORING_PROJECT_START = env_str("MONITORING_PROJECT_START", "2024-01-01")
+MONITORING_PROJECT_END = env_str("MONITORING_PROJECT_END", "2027-12-31")
