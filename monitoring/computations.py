@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.db.models import Case, CharField, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, F, IntegerField, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 
 from monitoring.engine import COUNT, MEDIAN, SHARE, SUM, Scope, Spec, Value_, source
@@ -529,8 +529,10 @@ def agreements_in_force(params: dict, scope: Scope) -> Spec:
         agreements = agreements.filter(parties__organisation_id=scope.organisation_id)
     if scope.organisation_kind:
         agreements = agreements.filter(parties__organisation__kind=scope.organisation_kind)
-    if scope.action:
-        agreements = agreements.filter(actions__contains=scope.action)
+    if scope.action:  # a JSON list of action codes; its text form is portable ("contains" on JSON is not)
+        agreements = agreements.annotate(actions_text=Cast("actions", TextField())).filter(
+            actions_text__contains=f'"{scope.action}"'
+        )
     agreements = agreements.distinct()
     return Spec(
         sources=[

@@ -34,10 +34,21 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import F, IntegerField, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 from monitoring.models import AgeBand, Breakdown
 
 COLUMNS = ("m_subject", "m_record", "m_day", "m_org", "m_act", "m_muni", "m_lang", "m_amount")
+EMPTY_TYPES = (
+    ("m_subject", "bigint"),
+    ("m_record", "bigint"),
+    ("m_day", "date"),
+    ("m_org", "bigint"),
+    ("m_act", "varchar(2)"),
+    ("m_muni", "bigint"),
+    ("m_lang", "varchar(12)"),
+    ("m_amount", "decimal(12, 2)"),
+)
 
 PARTICIPANT = "participant"
 PARTICIPANT_BREAKDOWNS = {"sex", "age_band", "citizenship", "target_group", "municipality"}
@@ -93,9 +104,10 @@ def source(queryset, **columns) -> QuerySet:
     """A source with the engine's columns; columns not given are NULL (or 1 for m_amount)."""
     defaults = {
         "m_record": F("pk"),
-        "m_org": Value(None, output_field=IntegerField()),
+        # Typed NULLs: PostgreSQL types an untyped NULL column of a union as text, which then fails to join.
+        "m_org": Cast(Value(None), IntegerField()),
         "m_act": Value(""),
-        "m_muni": Value(None, output_field=IntegerField()),
+        "m_muni": Cast(Value(None), IntegerField()),
         "m_lang": Value(""),
         "m_amount": Value(1, output_field=IntegerField()),
     }
@@ -119,9 +131,11 @@ def _union(spec: Spec) -> tuple[str, list]:
         sql, sql_params = queryset.query.sql_with_params()
         parts.append(sql)
         params.extend(sql_params)
-    if not parts:
-        empty = ", ".join(f"NULL AS {c}" for c in COLUMNS)
-        return f"SELECT {empty} WHERE 1 = 0", []
+    if not parts:  # nothing to count: an empty relation whose columns still have types (PostgreSQL)
+        return (
+            f"SELECT {', '.join(f'CAST(NULL AS {kind}) AS {c}' for c, kind in EMPTY_TYPES)} WHERE 1 = 0",
+            [],
+        )
     return " UNION ALL ".join(f"SELECT * FROM ({sql}) s{i}" for i, sql in enumerate(parts)), params
 
 

@@ -445,6 +445,9 @@ def seed_demo(
         from directory.demo import seed_directory  # portal: services, information pages, registrations
 
         result.counts.update(seed_directory(seed, size, generator.today))
+        from monitoring.demo import seed_monitoring  # targets, from the pace of everything above
+
+        result.counts.update(seed_monitoring(seed, size, generator.today))
     result.elapsed = time.monotonic() - started
     return result
 
@@ -457,10 +460,12 @@ def delete_demo_data() -> dict[str, int]:
         try:
             from activities.demo import delete_activities_demo_data
             from directory.demo import delete_directory_demo_data  # first: it points to events and logins
+            from monitoring.demo import delete_monitoring_demo_data
             from network.demo import delete_network_demo_data
             from paths.demo import delete_paths_demo_data  # what points to demo people, logins, bodies
             from skills.demo import delete_skills_demo_data  # then: it points to assessments and goals
 
+            delete_monitoring_demo_data()
             delete_directory_demo_data()
             delete_skills_demo_data()
             delete_network_demo_data()
