@@ -12,6 +12,7 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from accounts.models import ApiToken
 from api.activities import router as activities_router
+from api.monitoring import router as monitoring_router
 from api.network import governance_router
 from api.network import router as network_router
 from api.paths_casework import router as casework_router
@@ -59,6 +60,7 @@ api.add_router("/", referrals_router)  # /referrals, /mediation
 api.add_router("/", activities_router)  # /activities, /sessions, /enrolments
 api.add_router("/", governance_router)  # /agreements, /tables, /meetings, /action-items, /network
 api.add_router("/", skills_router)  # /skills-profiles, /esco
+api.add_router("/", monitoring_router)  # /indicators, /indicators/values
 
 
 @api.exception_handler(Http404)

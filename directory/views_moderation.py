@@ -185,6 +185,7 @@ PAGE_LABELS = {
     "article": gettext_lazy("Information page"),
     "events": gettext_lazy("Events"),
     "associations": gettext_lazy("Associations"),
+    "results": gettext_lazy("Results of the plan"),
 }
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path(WORKSPACE + "competenze/", include("skills.urls_documents")),
     path(WORKSPACE + "elenco-servizi/", include("directory.urls")),
     path(WORKSPACE + "elenco-servizi/", include("directory.urls_moderation")),
+    path(WORKSPACE + "monitoraggio/", include("monitoring.urls")),
     path(WORKSPACE + "account/", include("accounts.urls")),
     path("api/v1/", api.urls),
     path("api/hsds/", hsds_api.urls),
@@ -35,6 +36,7 @@ urlpatterns += i18n_patterns(
     path("", include("directory.urls_portal")),
     path("eventi/", include("activities.urls_portal")),
     path("associazioni/", include("network.urls_portal")),
+    path("risultati/", include("monitoring.urls_public")),
     prefix_default_language=False,
 )
 

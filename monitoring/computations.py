@@ -7,6 +7,7 @@ is written next to each indicator as its counting rule; keep the two in step.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 
@@ -61,7 +62,10 @@ def _services(params: dict, scope: Scope):
 
 
 def _attendance(params: dict, scope: Scope, kind: str = "participant"):
-    """Presence at sessions held in the period (an enrolment counts from the first session attended)."""
+    """Presence at sessions held in the period (an enrolment counts from the first session attended).
+
+    Participants' figures belong to the activity's organiser; operators' and associations' to the
+    organisation the trainee comes from (the one the breakdown shows)."""
     from activities.models import Attendance, AttendanceStatus
 
     rows = Attendance.objects.filter(
@@ -72,7 +76,8 @@ def _attendance(params: dict, scope: Scope, kind: str = "participant"):
     )
     if params.get("activity_kinds") is not None:
         rows = rows.filter(session__activity__kind__in=params["activity_kinds"])
-    return scope.narrow(rows, organisation="session__activity__organiser", action="session__activity__action")
+    organisation = "session__activity__organiser" if kind == "participant" else "enrolment__organisation"
+    return scope.narrow(rows, organisation=organisation, action="session__activity__action")
 
 
 def _participant_attendance(params: dict, scope: Scope):
@@ -92,7 +97,9 @@ def _mediations(scope: Scope):
     rows = MediationRequest.objects.filter(
         _datetime_range("starts_at", scope), status=MediationStatus.COMPLETED
     )
-    return scope.narrow(rows, organisation="organisation", action=None)
+    # Mediation is part of action 01 (governance of the services): kept for no action or 01, none otherwise.
+    rows = dataclasses.replace(scope, action="").narrow(rows, organisation="organisation", action=None)
+    return rows if scope.action in ("", "01") else rows.none()
 
 
 @computation("participants_supported")
@@ -315,7 +322,7 @@ def operators_improved(params: dict, scope: Scope) -> Spec:
         .filter(before__isnull=False, after__gt=F("before"))
         .filter(post_at__date__gte=scope.start, post_at__date__lte=scope.end)
     )
-    enrolments = scope.narrow(enrolments, organisation="activity__organiser", action="activity__action")
+    enrolments = scope.narrow(enrolments, organisation="organisation", action="activity__action")
     key = Coalesce(
         Cast("user_id", CharField()),
         Concat(F("full_name"), Value("|"), Cast("organisation_id", CharField())),
@@ -685,7 +692,8 @@ def referral_median_days(params: dict, scope: Scope) -> Spec:
 
 
 def _days_between(start: str, end: str):
-    """Whole days between two datetimes' dates, portable (SQLite julianday, PostgreSQL date subtraction)."""
+    """Whole days between the local dates of two datetimes (the dates as `TruncDate` gives them in the
+    current time zone, on both backends): SQLite by julianday, PostgreSQL by date subtraction."""
     from django.db.models import Func
 
     class Days(Func):
@@ -694,27 +702,14 @@ def _days_between(start: str, end: str):
         def as_sqlite(self, compiler, connection, **extra):
             lhs, lhs_params = compiler.compile(self.source_expressions[1])
             rhs, rhs_params = compiler.compile(self.source_expressions[0])
-            return (
-                f"CAST(julianday(date({lhs})) - julianday(date({rhs})) AS INTEGER)",
-                [*lhs_params, *rhs_params],
-            )
+            return f"CAST(julianday({lhs}) - julianday({rhs}) AS INTEGER)", [*lhs_params, *rhs_params]
 
         def as_postgresql(self, compiler, connection, **extra):
             lhs, lhs_params = compiler.compile(self.source_expressions[1])
             rhs, rhs_params = compiler.compile(self.source_expressions[0])
-            zone = "%s"
-            return (
-                f"((({lhs}) AT TIME ZONE {zone})::date - (({rhs}) AT TIME ZONE {zone})::date)",
-                [*lhs_params, _tz(), *rhs_params, _tz()],
-            )
+            return f"(({lhs}) - ({rhs}))", [*lhs_params, *rhs_params]
 
-    return Days(F(start), F(end))
-
-
-def _tz() -> str:
-    from django.utils import timezone
-
-    return timezone.get_current_timezone_name()
+    return Days(TruncDate(start), TruncDate(end))
 
 
 def _mediation_source(rows, **columns):
@@ -760,7 +755,7 @@ def plans_with_goal_reached(params: dict, scope: Scope) -> Spec:
 
     reached = Goal.objects.filter(
         _datetime_range("updated_at", scope), status=GoalStatus.REACHED, plan__is_current=True
-    )
+    ).exclude(plan__participant__citizenships__is_eu=True)  # plans of participants (third-country nationals)
     reached = scope.narrow(reached, organisation="plan__organisation", action=None)
     return Spec(
         sources=[

@@ -259,7 +259,9 @@ def total(spec: Spec, scope: Scope) -> Value_:
         return Value_(_number(value), value)
     statement, params = query.sql(f"{_aggregate(spec)}, COUNT(DISTINCT ev.m_subject)")
     value, contributors = _fetch(statement, params)[0]
-    return Value_(_number(value) if contributors else None, contributors or 0)
+    if spec.aggregate == SHARE:  # a share of nothing is not a number
+        return Value_(_number(round(value, 1)) if contributors else None, contributors or 0)
+    return Value_(_number(value), contributors or 0)
 
 
 def breakdown(spec: Spec, scope: Scope, by: str) -> list[tuple]:
@@ -275,10 +277,20 @@ def breakdown(spec: Spec, scope: Scope, by: str) -> list[tuple]:
     if spec.aggregate == MEDIAN:
         return [(k, v, n) for k, v, n in _median_rows(query, key, extra_params)]
     select = f"{key} AS k, {_aggregate(spec)}, COUNT(DISTINCT ev.m_subject)"
-    statement, params = query.sql(select, group="k", order="k")
+    statement, params = query.sql(select, group="k")
     # Key params (age bands) come first in SELECT, before the union's: put them in statement order.
     params = [*extra_params, *params]
-    return [(k, _number(v), n) for k, v, n in _fetch(statement, params)]
+    share = spec.aggregate == SHARE
+    rows = [
+        (k, _number(round(v, 1) if share and v is not None else v), n)
+        for k, v, n in _fetch(statement, params)
+    ]
+    return _ordered(rows)
+
+
+def _ordered(rows: list[tuple]) -> list[tuple]:
+    """By key, "not stated" (NULL or empty) last, the same on every backend."""
+    return sorted(rows, key=lambda row: (row[0] in (None, ""), str(row[0]) if row[0] is not None else ""))
 
 
 def _key(query: Query, by: str) -> tuple[str, list]:
@@ -364,7 +376,9 @@ def _median_rows(query: Query, key: str | None, key_params: list | None = None) 
         f"SELECT k, AVG(a * 1.0), MAX(n) FROM ({inner}) w "
         "WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY k ORDER BY k"
     )
-    return [(k, _number(round(v, 1)) if v is not None else None, n) for k, v, n in _fetch(statement, params)]
+    return _ordered(
+        [(k, _number(round(v, 1)) if v is not None else None, n) for k, v, n in _fetch(statement, params)]
+    )
 
 
 def subject_ids_sql(spec: Spec, scope: Scope, column: str = "m_subject") -> RawSQL:

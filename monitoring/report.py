@@ -41,6 +41,9 @@ class Result:
     target_year: float | None = None
     progress_project: float | None = None  # % of the whole-project target reached in the project so far
     forecast_project: float | None = None  # value at the project's end at the current pace
+    so_far: int | float | None = (
+        None  # the value over the project so far (what progress and forecast rest on)
+    )
 
     @property
     def code(self) -> str:
@@ -105,6 +108,16 @@ def _shown(result: Result) -> None:
     unit = result.indicator.unit
     if result.controlled:
         result.shown = disclosure.controlled(result.value, result.contributors, unit)
+        # Progress and forecast rest on the exact count so far, which a known target gives back: they are
+        # derived from the controlled count instead (decision 0010).
+        if result.so_far is not None:
+            so_far = disclosure.controlled(result.so_far, result.contributors, unit)
+            hidden = isinstance(so_far, str)
+            if result.target_project:
+                result.progress_project = None if hidden else round(100 * so_far / result.target_project)
+            if result.forecast_project is not None:
+                forecast = None if hidden else result.forecast_project * so_far / (result.so_far or 1)
+                result.forecast_project = None if forecast is None else disclosure.controlled_count(forecast)
         for cells in result.breakdowns.values():
             for cell in cells:
                 cell.shown = disclosure.controlled(cell.value, cell.contributors, unit)
@@ -152,6 +165,7 @@ def _targets(result: Result, spec: Spec, targets: dict | None) -> None:
         scope.action,
     )
     so_far = total(spec_for(result.indicator, whole), whole).value or 0
+    result.so_far = so_far
     if result.target_project:
         result.progress_project = round(100 * so_far / result.target_project, 1)
     if not spec.snapshot:

@@ -45,6 +45,8 @@ PORTAL_FILES = (
     "activities/forms_events.py",
     "activities/actions_events.py",
     "network/views_portal.py",
+    "monitoring/templates/monitoring/results.html",
+    "monitoring/views_public.py",
 )
 # Model choices whose labels the portal shows: (file, class names).
 PORTAL_CHOICES = {

@@ -29,6 +29,8 @@ PUBLIC_URL_NAMES = frozenset(
         "portal:privacy",
         "portal:open_data",
         "portal:hsds_download",
+        # The plan's results in figures (issue 8): controlled aggregates only.
+        "results:index",
         # Public events: calendar, registration without an account, a registration reached by its code.
         "events:list",
         "events:detail",
