@@ -151,6 +151,9 @@ class Query:
 
     spec: Spec
     scope: Scope
+    # Counting distinct subjects: reduce the events to distinct (subject, breakdown column) first, so the
+    # registry join and the third-country test run once per person, not once per event (attendance rows).
+    distinct: tuple[str, ...] = ()
     joins: list[str] = field(default_factory=list)
     where: list[str] = field(default_factory=list)
     params: list = field(default_factory=list)  # params of joins and where, after the union's
@@ -161,6 +164,21 @@ class Query:
         from territory.models import Country, Municipality
 
         self.union_sql, self.union_params = _union(self.spec)
+        place_filter = self.scope.province_id or self.scope.municipality_id
+        if (
+            self.distinct
+            and self.spec.subject != PARTICIPANT
+            and place_filter
+            and "m_muni" not in self.distinct
+        ):
+            self.distinct = (*self.distinct, "m_muni")  # the place filter reads the events' municipality
+        if self.distinct and self.spec.aggregate == COUNT:
+            columns = ", ".join(
+                f"{_month('ev0.m_day')} AS m_month" if column == "m_month" else f"ev0.{column} AS {column}"
+                for column in self.distinct
+            )
+            self.union_sql = f"SELECT DISTINCT {columns} FROM ({self.union_sql}) ev0"
+        self.month = "ev.m_month" if "m_month" in self.distinct and self.spec.aggregate == COUNT else None
         self._joined: set[str] = set()
         self._Municipality, self._Organisation = Municipality, Organisation
         if self.spec.subject == PARTICIPANT:
@@ -254,6 +272,7 @@ def total(spec: Spec, scope: Scope) -> Value_:
         rows = _median_rows(query, None)
         return Value_(rows[0][1] if rows else None, rows[0][2] if rows else 0)
     if spec.aggregate == COUNT:
+        query = Query(spec, scope, distinct=("m_subject",))
         statement, params = query.sql(_aggregate(spec))
         value = _fetch(statement, params)[0][0] or 0
         return Value_(_number(value), value)
@@ -272,7 +291,9 @@ def breakdown(spec: Spec, scope: Scope, by: str) -> list[tuple]:
         return spec.direct(scope, by)
     query = Query(spec, scope)
     if by == Breakdown.TARGET_GROUP:
-        return _target_groups(query)
+        return _target_groups(Query(spec, scope, distinct=("m_subject",)))
+    if spec.aggregate == COUNT:
+        query = Query(spec, scope, distinct=("m_subject", *_event_columns(spec, by)))
     key, extra_params = _key(query, by)
     if spec.aggregate == MEDIAN:
         return [(k, v, n) for k, v, n in _median_rows(query, key, extra_params)]
@@ -291,6 +312,20 @@ def breakdown(spec: Spec, scope: Scope, by: str) -> list[tuple]:
 def _ordered(rows: list[tuple]) -> list[tuple]:
     """By key, "not stated" (NULL or empty) last, the same on every backend."""
     return sorted(rows, key=lambda row: (row[0] in (None, ""), str(row[0]) if row[0] is not None else ""))
+
+
+def _event_columns(spec: Spec, by: str) -> tuple[str, ...]:
+    """The event columns a breakdown reads (the rest comes from the registry or the organisation table)."""
+    participant = spec.subject == PARTICIPANT
+    return {
+        Breakdown.ACTION: ("m_act",),
+        Breakdown.ORGANISATION: ("m_org",),
+        Breakdown.ORGANISATION_KIND: ("m_org",),
+        Breakdown.MONTH: ("m_month",),
+        Breakdown.LANGUAGE: ("m_lang",),
+        Breakdown.PROVINCE: () if participant else ("m_muni",),
+        Breakdown.MUNICIPALITY: () if participant else ("m_muni",),
+    }.get(by, ())
 
 
 def _key(query: Query, by: str) -> tuple[str, list]:
@@ -320,7 +355,7 @@ def _key(query: Query, by: str) -> tuple[str, list]:
     if by == Breakdown.ORGANISATION_KIND:
         return f"{query.join_organisation()}.kind", []
     if by == Breakdown.MONTH:
-        return _month("ev.m_day"), []
+        return query.month or _month("ev.m_day"), []
     if by == Breakdown.LANGUAGE:
         return "ev.m_lang", []
     raise ValueError(f"unknown breakdown {by!r}")
