@@ -256,46 +256,42 @@ def _operator_key():
     )
 
 
+def _trainee_source(rows, **columns):
+    """Attendance of trainees (operators, association representatives), credited to their own organisation."""
+    return source(
+        rows,
+        **{
+            "m_record": F("enrolment_id"),
+            "m_day": F("session__date"),
+            "m_org": F("enrolment__organisation_id"),
+            "m_act": F("session__activity__action"),
+            "m_muni": F("enrolment__organisation__municipality_id"),
+            **columns,
+        },
+    )
+
+
 @computation("operators_trained")
 def operators_trained(params: dict, scope: Scope) -> Spec:
     from activities.models import Enrolment
 
     rows = _attendance(params, scope, kind="operator")
     return Spec(
-        sources=[
-            source(
-                rows,
-                m_subject=_operator_key(),
-                m_record=F("enrolment_id"),
-                m_day=F("session__date"),
-                m_org=F("enrolment__organisation_id"),
-                m_act=F("session__activity__action"),
-                m_muni=F("enrolment__organisation__municipality_id"),
-            )
-        ],
-        subject="operator",
-        record_model=Enrolment,
+        sources=[_trainee_source(rows, m_subject=_operator_key())], subject="operator", record_model=Enrolment
     )
 
 
 @computation("operator_training_hours")
 def operator_training_hours(params: dict, scope: Scope) -> Spec:
-    spec = operators_trained(params, scope)
+    from activities.models import Enrolment
+
     rows = _attendance(params, scope, kind="operator")
-    spec.sources = [
-        source(
-            rows,
-            m_subject=_operator_key(),
-            m_record=F("enrolment_id"),
-            m_day=F("session__date"),
-            m_org=F("enrolment__organisation_id"),
-            m_act=F("session__activity__action"),
-            m_muni=F("enrolment__organisation__municipality_id"),
-            m_amount=F("hours"),
-        )
-    ]
-    spec.aggregate = SUM
-    return spec
+    return Spec(
+        sources=[_trainee_source(rows, m_subject=_operator_key(), m_amount=F("hours"))],
+        subject="operator",
+        aggregate=SUM,
+        record_model=Enrolment,
+    )
 
 
 @computation("operators_improved")
@@ -375,14 +371,7 @@ def authorities_supported(params: dict, scope: Scope) -> Spec:
     )
     return Spec(
         sources=[
-            source(
-                trained,
-                m_subject=F("enrolment__organisation_id"),
-                m_day=F("session__date"),
-                m_org=F("enrolment__organisation_id"),
-                m_act=F("session__activity__action"),
-                m_muni=F("enrolment__organisation__municipality_id"),
-            ),
+            _trainee_source(trained, m_subject=F("enrolment__organisation_id")),
             source(
                 sessions,
                 m_subject=F("activity__organiser_id"),
@@ -780,16 +769,7 @@ def associations_supported(params: dict, scope: Scope) -> Spec:
         enrolment__organisation__kind__in=params.get("organisation_kinds", [])
     )
     return Spec(
-        sources=[
-            source(
-                rows,
-                m_subject=F("enrolment__organisation_id"),
-                m_day=F("session__date"),
-                m_org=F("enrolment__organisation_id"),
-                m_act=F("session__activity__action"),
-                m_muni=F("enrolment__organisation__municipality_id"),
-            )
-        ],
+        sources=[_trainee_source(rows, m_subject=F("enrolment__organisation_id"))],
         subject="organisation",
         subject_model=Organisation,
     )
