@@ -217,6 +217,9 @@ def main() -> None:
     import bench_directory  # bench/bench_directory.py (issue 7): portal search at 10,000 services, page weight
 
     activity_lines += ["", *bench_directory.run(results)]
+    import bench_monitoring  # bench/bench_monitoring.py (issue 8): indicators on 1 M participants (PG), dashboard
+
+    activity_lines += ["", *bench_monitoring.run(results)]
     (RESULTS / "results.json").write_text(json.dumps(results, indent=2, default=str))
     lines = [
         f"# Benchmark — dataset `{SIZE}` ({results['participants']} participants), {results['machine']['cpus']} CPUs",
